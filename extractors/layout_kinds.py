@@ -1,0 +1,104 @@
+"""Block kinds: running headers/footers by repetition and position, headings, captions, lists, notes."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+from extractors.layout_lines import Line
+
+HEADER_ZONE = 0.11
+FOOTER_ZONE = 0.90
+
+PAGE_NUMBER_RE = re.compile(
+    r"^[\s—–\-－·•]*(?:第\s*)?(?:\d{1,4}|[ivxlcdm]{1,6}|[IVXLCDM]{1,6})(?:\s*页)?"
+    r"(?:\s*(?:/|of)\s*\d{1,4})?[\s—–\-－·•]*$")
+PAGE_WORD_RE = re.compile(r"^(?:page|p\.)\s*\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?$", re.I)
+CAPTION_RE = re.compile(
+    r"^(?:(?:表|图|附表|附图)\s*[\d一二三四五六七八九十]+|专栏\s*[\d一二三四五六七八九十]+"
+    r"|(?:Table|Figure|Fig\.|Box|Chart|Exhibit)\s*[A-Z]?\d+(?:[.\-]\d+)*[a-z]?\b)")
+HEADING_NUM_RE = re.compile(
+    r"^(?:第[一二三四五六七八九十百\d]+[章节篇部分]|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）"
+    r"|\([一二三四五六七八九十]+\)|\d+(?:\.\d+){0,3}\s*[\u4e00-\u9fff]|\d+(?:\.\d+){1,3}\.?\s+[A-Z]"
+    r"|[IVX]+\.\s+[A-Z]|[A-H]\.\s+[A-Z]|Chapter\s+\d+|Annex\s+[IVX\d]+)")
+LIST_RE = re.compile(
+    r"^(?:[•·●▪■◆◇○►\-–—]{1,2}\s*\S|（\d+）|\(\d+\)|\d+[)）]|[a-z][).]\s|\([a-z]\)\s|[①-⑳]"
+    r"|\d+\.\s+\S|——)")
+FOOTNOTE_START_RE = re.compile(r"^(?:[①-⑳*†‡]|\d{1,3}(?!\d)(?![.\d]*\s*[年%])|注[：:]|Note[s]?:|Source:)")
+REFERENCE_RE = re.compile(r"^(?:\[\d{1,3}\]|\d{1,3}\.\s+[A-Z\u4e00-\u9fff][^。]{0,60}[.,，]\s)")
+REF_HEADING_RE = re.compile(r"^(?:参考文献|References|Bibliography|注释|Notes)\s*$", re.I)
+
+
+def zone_key(text: str) -> str:
+    """Repetition key of a header/footer line: digits normalised, spaces dropped."""
+    return re.sub(r"\d+", "#", re.sub(r"\s+", "", text))
+
+
+def is_page_number(text: str) -> bool:
+    t = text.strip()
+    return bool(t) and (bool(PAGE_NUMBER_RE.match(t)) or bool(PAGE_WORD_RE.match(t)))
+
+
+def zone_lines(lines: Sequence[Line], height: float) -> list[tuple[str, Line]]:
+    """Lines in the page's top or bottom margin zone, tagged 'header' or 'footer'."""
+    out: list[tuple[str, Line]] = []
+    for ln in lines:
+        if ln.bottom <= HEADER_ZONE * height:
+            out.append(("header", ln))
+        elif ln.top >= FOOTER_ZONE * height:
+            out.append(("footer", ln))
+    return out
+
+
+def repeated_keys(pages_zones: Sequence[Sequence[tuple[str, Line]]]) -> set[tuple[str, str]]:
+    """(zone, key) pairs that repeat on enough pages to be running headers or footers."""
+    counts: Counter[tuple[str, str]] = Counter()
+    for zones in pages_zones:
+        counts.update({(z, zone_key(ln.text)) for z, ln in zones if ln.text.strip()})
+    n = len(pages_zones)
+    need = max(2, min(3, n // 3 + 1)) if n > 1 else 99
+    return {k for k, c in counts.items() if c >= need}
+
+
+def margin_kind(zone: str, line: Line, repeated: set[tuple[str, str]]) -> str | None:
+    """'header'/'footer' for a margin line that repeats or is a bare page number."""
+    if (zone, zone_key(line.text)) in repeated or is_page_number(line.text):
+        return zone
+    return None
+
+
+def block_kind(text: str, size: float, body_size: float, bold: bool, top: float, height: float,
+               n_lines: int, in_refs: bool) -> str:
+    """Classify one body block by its text pattern, font size, boldness and position."""
+    t = text.strip()
+    if not t:
+        return "paragraph"
+    if CAPTION_RE.match(t) and len(t) < 200:
+        return "caption"
+    small = body_size > 0 and size < 0.9 * body_size
+    if small and top > 0.55 * height and FOOTNOTE_START_RE.match(t):
+        return "footnote"
+    if in_refs or REFERENCE_RE.match(t) and t.startswith("["):
+        return "reference"
+    if _is_heading(t, size, body_size, bold, n_lines):
+        return "heading"
+    if LIST_RE.match(t):
+        return "list"
+    return "paragraph"
+
+
+def _is_heading(t: str, size: float, body_size: float, bold: bool, n_lines: int) -> bool:
+    """Numbered short lines, larger fonts and short bold lines are headings."""
+    short = len(t) <= 60 and n_lines <= 3 and not t.endswith(("。", "；", ";", ",", "，"))
+    if REF_HEADING_RE.match(t):
+        return True
+    if HEADING_NUM_RE.match(t) and short and not re.match(r"^\d+(\.\d+)?\s*[%年万亿]", t):
+        return True
+    if body_size and size >= 1.15 * body_size and len(t) <= 120 and n_lines <= 4:
+        return True
+    return bold and short and len(t) <= 40 and not t.endswith(".")
+
+
+def is_ref_heading(text: str) -> bool:
+    return bool(REF_HEADING_RE.match(text.strip()))

@@ -1,0 +1,180 @@
+"""pdfplumber chars -> rows -> pieces -> lines: the cheap geometric first step of the layout."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from extractors.cjk import Char, char_box, chars_to_text
+from schemas.layout import Box
+
+MARKER_RE = re.compile(r"^[\[\(（]?[\d,，\-–—~、①-⑳*†‡§]+[\]\)）]?$")
+BOLD_RE = re.compile(r"bold|black|heavy|hei|ht[kj]?-|黑|simhei|fzhtk|fzxbsk|xbs", re.I)
+
+
+@dataclass
+class Line:
+    """One visual line inside one column: its chars, text, per-char boxes and removed markers."""
+
+    chars: list[Char]
+    text: str = ""
+    boxes: list[Box] = field(default_factory=list)
+    markers: list[tuple[int, str, Box]] = field(default_factory=list)
+    x0: float = 0.0
+    top: float = 0.0
+    x1: float = 0.0
+    bottom: float = 0.0
+    size: float = 0.0
+    bold: bool = False
+    column: int = 0
+    spanning: bool = False
+
+
+def mode_size(chars: Iterable[Char]) -> float:
+    """The most common font size (rounded to 0.5pt): the size of the line's body text."""
+    sizes = Counter(round(float(c["size"]) * 2) / 2 for c in chars if not c["text"].isspace())
+    return sizes.most_common(1)[0][0] if sizes else 0.0
+
+
+def flow_chars(chars: Sequence[Char], width: float, height: float) -> list[Char]:
+    """Upright, visible, on-page chars; rotated chart labels and overprinted duplicates dropped."""
+    out: list[Char] = []
+    seen: set[tuple[str, int, int]] = set()
+    for c in chars:
+        if not c.get("upright", True) or not c["text"]:
+            continue
+        if c["x1"] < 0 or c["x0"] > width or c["bottom"] < 0 or c["top"] > height:
+            continue
+        key = (c["text"], round(c["x0"]), round(c["top"]))
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(c)
+    return out
+
+
+def chars_to_rows(chars: Sequence[Char]) -> list[list[Char]]:
+    """Cluster chars by baseline; small sub/superscript rows are folded into the row they touch."""
+    rows: list[list[Char]] = []
+    ref_bottom = -1e9
+    ref_tol = 0.0
+    for c in sorted(chars, key=lambda c: c["bottom"]):
+        if rows and c["bottom"] - ref_bottom <= ref_tol:
+            rows[-1].append(c)
+            continue
+        rows.append([c])
+        ref_bottom, ref_tol = c["bottom"], max(0.3 * float(c["size"]), 1.5)
+    return _fold_small_rows(rows)
+
+
+def _row_span(row: Sequence[Char]) -> tuple[float, float, float]:
+    return (min(c["top"] for c in row), max(c["bottom"] for c in row), max(c["size"] for c in row))
+
+
+def _fold_small_rows(rows: list[list[Char]]) -> list[list[Char]]:
+    """A row of small chars that overlaps a bigger neighbour vertically is its sub/superscript."""
+    spans = [_row_span(r) for r in rows]
+    merged = [False] * len(rows)
+    for i, row in enumerate(rows):
+        top, bottom, size = spans[i]
+        for j in (i - 1, i + 1):
+            if not 0 <= j < len(rows) or merged[j]:
+                continue
+            otop, obottom, osize = spans[j]
+            overlap = min(bottom, obottom) - max(top, otop)
+            if size < 0.8 * osize and overlap > 0.25 * (bottom - top) and _near_x(row, rows[j]):
+                rows[j].extend(row)
+                merged[i] = True
+                break
+    return [r for r, m in zip(rows, merged) if not m]
+
+
+def _near_x(small: Sequence[Char], big: Sequence[Char]) -> bool:
+    """Every small char sits within a few points of some char of the big row."""
+    xs = sorted((c["x0"], c["x1"]) for c in big)
+    return all(any(x0 - 3 <= s["x0"] <= x1 + 3 for x0, x1 in xs) for s in small)
+
+
+def row_to_pieces(row: list[Char]) -> list[list[Char]]:
+    """Split a row where the gap exceeds one em: pieces are the candidates for column text."""
+    row.sort(key=lambda c: c["x0"])
+    pieces: list[list[Char]] = [[row[0]]]
+    for c in row[1:]:
+        last = pieces[-1][-1]
+        if c["x0"] - last["x1"] > max(float(c["size"]), float(last["size"])) * 1.2:
+            pieces.append([c])
+        else:
+            pieces[-1].append(c)
+    return [p for p in pieces if any(not c["text"].isspace() for c in p)]
+
+
+def pieces_to_lines(pieces: list[list[Char]], gutters: Sequence[float]) -> list[list[Char]]:
+    """Re-join the pieces of one row unless a column gutter lies in the gap between them."""
+    if not pieces:
+        return []
+    out = [list(pieces[0])]
+    for p in pieces[1:]:
+        gap_lo, gap_hi = out[-1][-1]["x1"], p[0]["x0"]
+        if any(gap_lo <= g <= gap_hi for g in gutters):
+            out.append(list(p))
+        else:
+            out[-1].extend(p)
+    return out
+
+
+def chars_to_line(chars: list[Char]) -> Line:
+    """Build a Line: text without superscript citation markers, which are recorded apart."""
+    chars = [c for c in chars if c["text"]]
+    size = mode_size(chars)
+    body = [c for c in chars if abs(float(c["size"]) - size) < 0.6] or chars
+    top = min(c["top"] for c in body)
+    bottom = max(c["bottom"] for c in body)
+    sup = [_is_superscript(c, size, top, bottom) for c in chars]
+    first_body = next((i for i, s in enumerate(sup) if not s), len(chars))
+    keep: list[Char] = []
+    markers: list[tuple[int, list[Char]]] = []
+    i = 0
+    while i < len(chars):
+        if sup[i] and i > first_body:
+            j = i
+            while j < len(chars) and sup[j]:
+                j += 1
+            run = chars[i:j]
+            if MARKER_RE.match("".join(c["text"] for c in run).strip()):
+                markers.append((len(keep), run))
+                i = j
+                continue
+            keep.extend(run)
+            i = j
+            continue
+        keep.append(chars[i])
+        i += 1
+    text, boxes, starts = chars_to_text(keep)
+    line = Line(chars=keep, text=text, boxes=boxes, size=size)
+    line.markers = [(_marker_offset(starts, k, text), "".join(c["text"] for c in run).strip(),
+                     _union([char_box(c) for c in run])) for k, run in markers]
+    inked = [b for b in boxes if b[2] > b[0] or b[3] > b[1]] or [char_box(c) for c in chars]
+    line.x0, line.top = min(b[0] for b in inked), min(b[1] for b in inked)
+    line.x1, line.bottom = max(b[2] for b in inked), max(b[3] for b in inked)
+    names = [c.get("fontname", "") for c in keep if not c["text"].isspace()]
+    line.bold = bool(names) and sum(1 for n in names if BOLD_RE.search(n)) * 2 > len(names)
+    return line
+
+
+def _marker_offset(starts: list[int], k: int, text: str) -> int:
+    return starts[k] if k < len(starts) else len(text)
+
+
+def _is_superscript(c: Char, size: float, top: float, bottom: float) -> bool:
+    """Smaller than the line's text and hugging its top rather than its baseline."""
+    s = float(c["size"])
+    if s >= 0.85 * size or c["text"].isspace():
+        return False
+    return (c["top"] - top) < (bottom - c["bottom"]) - 0.05 * size
+
+
+def _union(boxes: Sequence[Box]) -> Box:
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes),
+            max(b[2] for b in boxes), max(b[3] for b in boxes))

@@ -1,0 +1,136 @@
+"""The `policy-extract` command: ingest, query, status, evaluate. Exit codes as CONTRACT.md fixes them."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from schemas.errors import PolicyExtractError
+
+EXIT_OK, EXIT_ERROR, EXIT_PARTIAL, EXIT_NOT_FOUND = 0, 1, 2, 3
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Bilingual climate/energy policy PDFs -> a DuckDB warehouse of grounded facts.")
+
+DbOpt = Annotated[Path | None, typer.Option("--db", help="warehouse file (env POLICY_WAREHOUSE)")]
+
+
+class NotFound(PolicyExtractError):
+    """A document name that matches nothing, or more than one document (exit 3)."""
+
+
+def _err(msg: str) -> None:
+    typer.echo(f"policy-extract: {msg}", err=True)
+
+
+def _waiting(msg: str) -> None:
+    _err(msg)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path] | None, typer.Argument(help="PDF files or folders (default raw/)")] = None,
+    db: DbOpt = None,
+    workers: Annotated[int, typer.Option(min=1, help="documents parsed at once (child processes)")] = 1,
+    force: Annotated[bool, typer.Option(help="re-extract even if this pipeline version loaded it")] = False,
+    store: Annotated[Path | None, typer.Option(help="content store (env POLICY_STORE, default raw/store)")] = None,
+    timeout: Annotated[float, typer.Option(help="seconds per document")] = 300.0,
+    memory_mb: Annotated[int, typer.Option(help="memory cap per parser process, MB")] = 2048,
+    max_mb: Annotated[int, typer.Option(help="largest file accepted, MB")] = 200,
+    max_pages: Annotated[int, typer.Option(help="most pages accepted")] = 5000,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar")] = False,
+) -> None:
+    """Ingest PDFs: hash, store, parse in a child process, validate, load one transaction per document."""
+    from flows.ingest import IngestOptions
+    from flows.ingest import ingest as run
+    from flows.report import IngestProgress, print_outcomes
+    from flows.settings import DEFAULT_RAW, Limits, db_path, store_dir
+
+    limits = Limits(timeout_s=timeout, memory_mb=memory_mb, max_bytes=max_mb * 1024 * 1024,
+                    max_pages=max_pages)
+    opts = IngestOptions(db=db_path(db), store=store_dir(store), workers=workers, force=force,
+                         limits=limits, on_wait=_waiting)
+    with IngestProgress(enabled=not quiet and sys.stderr.isatty()) as bar:
+        outcomes = run(paths or [DEFAULT_RAW], opts, progress=bar.advance, on_plan=bar.plan)
+    print_outcomes(outcomes)
+    if any(o.status == "failed" and not o.skipped for o in outcomes):
+        raise typer.Exit(EXIT_PARTIAL)
+
+
+@app.command()
+def query(
+    sql: Annotated[str, typer.Argument(help="one read-only SQL statement")],
+    db: DbOpt = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, csv or json")] = "table",
+    timeout: Annotated[float, typer.Option(help="seconds before the query is stopped")] = 60.0,
+) -> None:
+    """Run one read-only statement; the connection can neither write nor touch local files."""
+    from flows.report import print_rows
+    from flows.settings import db_path
+    from warehouse.query import run_query
+
+    if fmt not in ("table", "csv", "json"):
+        raise PolicyExtractError(f"--format must be table, csv or json, not {fmt!r}")
+    columns, rows = run_query(db_path(db), sql, timeout_s=timeout, on_wait=_waiting)
+    print_rows(columns, rows, fmt)
+
+
+@app.command()
+def status(db: DbOpt = None) -> None:
+    """Documents, runs, failures with their reasons, fact counts, orphaned reviews."""
+    from flows.report import print_status
+    from flows.settings import db_path
+    from warehouse.query import status_summary
+
+    print_status(status_summary(db_path(db), on_wait=_waiting))
+
+
+@app.command()
+def evaluate(
+    gold: Annotated[list[Path], typer.Argument(help="gold JSON files (see README)")],
+    db: DbOpt = None,
+    doc: Annotated[str | None, typer.Option(help="only this document (doc_id prefix or file name)")] = None,
+    floors: Annotated[Path | None, typer.Option(help="JSON of minimum scores; exit 2 below one")] = None,
+) -> None:
+    """Precision, recall and F1 per fact kind (and per field) against gold files."""
+    from flows.evaluate import evaluate_files
+
+    below = evaluate_files(gold, db, doc, floors)
+    if below:
+        raise typer.Exit(EXIT_PARTIAL)
+
+
+def main() -> None:
+    """Entry point: one line on stderr and the contract's exit code, never a traceback."""
+    try:
+        app(standalone_mode=False)
+    except typer.Exit as e:
+        sys.exit(e.exit_code)
+    except NotFound as e:
+        _err(str(e))
+        sys.exit(EXIT_NOT_FOUND)
+    except PolicyExtractError as e:
+        _err(str(e))
+        sys.exit(EXIT_ERROR)
+    except (typer.Abort, KeyboardInterrupt):
+        _err("interrupted")
+        sys.exit(EXIT_ERROR)
+    except Exception as e:  # noqa: BLE001
+        import click
+
+        if isinstance(e, click.ClickException):
+            e.show()
+            sys.exit(EXIT_ERROR)
+        if os.environ.get("POLICY_DEBUG"):
+            raise
+        _err(f"internal error: {type(e).__name__}: {' '.join(str(e).split())[:300]} "
+             "(set POLICY_DEBUG=1 for the traceback)")
+        sys.exit(EXIT_ERROR)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,67 @@
+"""The Prefect flow: extract documents in child processes (N at a time), load each as it finishes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from flows.settings import Limits, quiet_prefect_env
+from schemas.errors import PolicyExtractError
+from schemas.runs import Outcome
+
+if TYPE_CHECKING:
+    from flows.ingest import DocJob, IngestOptions
+    from flows.worker import WorkResult
+
+quiet_prefect_env()
+
+from prefect import flow, task  # noqa: E402
+from prefect.cache_policies import NO_CACHE  # noqa: E402
+from prefect.futures import as_completed  # noqa: E402
+from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
+
+
+@task(name="extract-document", cache_policy=NO_CACHE, task_run_name="extract {job.file_name}")
+def extract_task(job: DocJob, limits: Limits) -> WorkResult:
+    """Parse, lay out and extract one PDF in a child process; never raises."""
+    from flows.worker import extract_in_child
+
+    return extract_in_child(job.stored, job.doc_id, job.file_name, limits)
+
+
+@task(name="load-document", cache_policy=NO_CACHE,
+      task_run_name="load {job.file_name}")
+def load_task(job: DocJob, result: WorkResult, opts: IngestOptions) -> Outcome:
+    """Validate in the parent and load in one transaction; waits for a busy warehouse, never raises."""
+    from flows.loading import load_result
+
+    return load_result(job, result, opts)
+
+
+@flow(name="policy-extract-ingest", log_prints=False, validate_parameters=False)
+def ingest_flow(jobs: list[DocJob], opts: IngestOptions,
+                progress: Callable[[Outcome], None] | None = None) -> list[Outcome]:
+    """Extraction fans out over threads that each drive one child process; loading stays one writer."""
+    outcomes: list[Outcome] = []
+    futures = [extract_task.submit(j, opts.limits) for j in jobs]
+    by_future = dict(zip(futures, jobs, strict=True))
+    for fut in as_completed(futures):
+        job = by_future[fut]
+        outcome = load_task(job, fut.result(), opts)
+        outcomes.append(outcome)
+        if progress:
+            progress(outcome)
+    return outcomes
+
+
+def run_ingest_flow(jobs: list[DocJob], opts: IngestOptions,
+                    progress: Callable[[Outcome], None] | None = None) -> list[Outcome]:
+    """Run the flow; a Prefect that cannot start or a flow that crashes becomes one clear error."""
+    try:
+        runner = ThreadPoolTaskRunner(max_workers=max(1, opts.workers))
+        return ingest_flow.with_options(task_runner=runner)(jobs, opts, progress)
+    except PolicyExtractError:
+        raise
+    except Exception as e:  # noqa: BLE001 - Prefect's own tracebacks never reach the user
+        msg = " ".join(str(e).split())[:300] or type(e).__name__
+        raise PolicyExtractError(f"the Prefect run failed: {msg} (is PREFECT_API_URL reachable?)") from e

@@ -1,0 +1,115 @@
+"""Parse, lay out and extract one PDF in a child process with a wall-clock limit and a memory cap."""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import resource
+import signal
+import time
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+from flows.preflight import check_structure, has_eof_marker, one_line
+from flows.settings import Limits
+from schemas.errors import DocumentRejected
+from schemas.runs import ExtractionPackage
+
+PRELOAD = ["extractors.pipeline", "pdfplumber", "pypdf", "pydantic", "yaml"]
+_CTX: mp.context.BaseContext | None = None
+
+
+@dataclass(frozen=True)
+class WorkResult:
+    """A package, or a reason code and a one-line error."""
+
+    package: ExtractionPackage | None
+    reason: str | None = None
+    error: str | None = None
+    seconds: float = 0.0
+
+
+def context() -> mp.context.BaseContext:
+    """A forkserver that has imported the extractors once, so each child starts warm and clean."""
+    global _CTX
+    if _CTX is None:
+        ctx = mp.get_context("forkserver")
+        ctx.set_forkserver_preload(PRELOAD)
+        _CTX = ctx
+    return _CTX
+
+
+def _child(conn: Connection, path: str, doc_id: str, file_name: str, limits: Limits) -> None:
+    """Child body: cap memory, run the pipeline, send back ('ok', package) or ('rejected', reason, msg)."""
+    cap = limits.memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    _crash_point_hook()
+    try:
+        check_structure(Path(path), limits.max_pages)
+        from extractors.pipeline import pdf_to_package
+
+        conn.send(("ok", pdf_to_package(Path(path), doc_id, file_name)))
+    except DocumentRejected as e:
+        conn.send(("rejected", e.reason, str(e)))
+    except MemoryError:
+        conn.send(("rejected", "memory_limit", f"{file_name}: over the {limits.memory_mb} MB memory cap "
+                                               "(raise it with --memory-mb)"))
+    except RecursionError:
+        conn.send(("rejected", "malformed", f"{file_name}: malformed PDF (object graph too deep or cyclic)"))
+    except Exception as e:  # noqa: BLE001 - every failure becomes an outcome, never a crash
+        reason = _classify(e, Path(path))
+        conn.send(("rejected", reason, f"{file_name}: {reason.replace('_', ' ')} ({one_line(e)})"))
+    finally:
+        conn.close()
+
+
+def _crash_point_hook() -> None:
+    """POLICY_CRASH_AT=child makes the child kill itself (tests of worker_crashed)."""
+    if os.environ.get("POLICY_CRASH_AT") == "child":
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _classify(e: Exception, path: Path) -> str:
+    """Map a parser exception to a reason code: syntax errors are truncated or malformed files."""
+    name = type(e).__name__
+    module = type(e).__module__ or ""
+    if "pdfminer" in module or "pypdf" in module or name in ("PSEOF", "PDFSyntaxError", "PdfReadError"):
+        return "malformed" if has_eof_marker(path) else "truncated"
+    if isinstance(e, MemoryError):
+        return "memory_limit"
+    return "parse_error"
+
+
+def extract_in_child(path: Path, doc_id: str, file_name: str, limits: Limits) -> WorkResult:
+    """Run the pipeline for one file in a fresh child; the parent survives hangs, bombs and crashes."""
+    ctx = context()
+    parent, child = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_child, args=(child, str(path), doc_id, file_name, limits), daemon=True)
+    t0 = time.perf_counter()
+    proc.start()
+    child.close()
+    try:
+        if not parent.poll(limits.timeout_s):
+            proc.kill()
+            return WorkResult(None, "timeout", f"{file_name}: no result within {limits.timeout_s:g} s "
+                                               "(raise it with --timeout)", time.perf_counter() - t0)
+        msg = parent.recv()
+    except (EOFError, OSError):
+        msg = None
+    finally:
+        proc.join(5)
+        if proc.is_alive():
+            proc.kill()
+            proc.join()
+        parent.close()
+    return _result_of(msg, proc.exitcode, file_name, time.perf_counter() - t0)
+
+
+def _result_of(msg: object, exitcode: int | None, file_name: str, seconds: float) -> WorkResult:
+    if isinstance(msg, tuple) and msg[0] == "ok":
+        return WorkResult(msg[1], seconds=seconds)
+    if isinstance(msg, tuple) and msg[0] == "rejected":
+        return WorkResult(None, msg[1], msg[2], seconds)
+    how = f"signal {-exitcode}" if exitcode is not None and exitcode < 0 else f"exit code {exitcode}"
+    return WorkResult(None, "worker_crashed", f"{file_name}: the parser process died ({how})", seconds)
