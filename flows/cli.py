@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from flows.resolve import NotFound
 from schemas.errors import PolicyExtractError
 
 EXIT_OK, EXIT_ERROR, EXIT_PARTIAL, EXIT_NOT_FOUND = 0, 1, 2, 3
@@ -17,10 +18,6 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
                   help="Bilingual climate/energy policy PDFs -> a DuckDB warehouse of grounded facts.")
 
 DbOpt = Annotated[Path | None, typer.Option("--db", help="warehouse file (env POLICY_WAREHOUSE)")]
-
-
-class NotFound(PolicyExtractError):
-    """A document name that matches nothing, or more than one document (exit 3)."""
 
 
 def _err(msg: str) -> None:
@@ -69,9 +66,10 @@ def query(
     timeout: Annotated[float, typer.Option(help="seconds before the query is stopped")] = 60.0,
 ) -> None:
     """Run one read-only statement; the connection can neither write nor touch local files."""
+    from warehouse.query import run_query
+
     from flows.report import print_rows
     from flows.settings import db_path
-    from warehouse.query import run_query
 
     if fmt not in ("table", "csv", "json"):
         raise PolicyExtractError(f"--format must be table, csv or json, not {fmt!r}")
@@ -82,9 +80,10 @@ def query(
 @app.command()
 def status(db: DbOpt = None) -> None:
     """Documents, runs, failures with their reasons, fact counts, orphaned reviews."""
+    from warehouse.query import status_summary
+
     from flows.report import print_status
     from flows.settings import db_path
-    from warehouse.query import status_summary
 
     print_status(status_summary(db_path(db), on_wait=_waiting))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from flows import loading
@@ -40,7 +40,7 @@ class IngestOptions:
 
 
 def now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def ingest(args: list[Path], opts: IngestOptions, progress: Callable[[Outcome], None] | None = None,

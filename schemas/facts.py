@@ -9,8 +9,17 @@ from typing import ClassVar
 from pydantic import Field, model_validator
 
 from schemas.base import (
-    DatePrecision, DateRole, DeadlineType, Frozen, Horizon, Lang, Qualifier, Stage,
-    TechCategory, TechOrigin, TargetKind,
+    DatePrecision,
+    DateRole,
+    DeadlineType,
+    Frozen,
+    Horizon,
+    Lang,
+    Qualifier,
+    Stage,
+    TargetKind,
+    TechCategory,
+    TechOrigin,
 )
 
 
