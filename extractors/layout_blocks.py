@@ -6,7 +6,7 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from extractors.cjk import join_lines_offsets, squeeze_cjk_spaces
+from extractors.cjk import is_cjk, join_lines_offsets, squeeze_cjk_spaces
 from extractors.layout_kinds import HEADING_NUM_RE, LIST_RE, CAPTION_RE
 from extractors.layout_lines import Line
 from extractors.layout_order import Item
@@ -55,7 +55,7 @@ def column_geometry(items: Sequence[Item]) -> dict[tuple[int, bool], ColumnGeome
     return out
 
 
-def starts_new_block(prev: Line, cur: Line, geo: ColumnGeometry) -> bool:
+def starts_new_block(first: Line, prev: Line, cur: Line, geo: ColumnGeometry) -> bool:
     """A paragraph break: a wide gap, a change of font, a first-line indent, or a new numbered item."""
     gap = cur.top - prev.bottom
     size = max(prev.size, cur.size, 1.0)
@@ -63,9 +63,12 @@ def starts_new_block(prev: Line, cur: Line, geo: ColumnGeometry) -> bool:
         return True
     if abs(cur.size - prev.size) > 0.12 * size or cur.bold != prev.bold:
         return True
-    if cur.x0 > geo.left + 0.8 * size and cur.x0 > prev.x0 + 0.8 * size:
+    hanging = bool(LIST_RE.match(first.text.lstrip()))
+    if cur.x0 > geo.left + 0.8 * size and cur.x0 > prev.x0 + 0.8 * size and not hanging:
         return True
-    if prev.x1 < geo.right - 2.5 * size and cur.x0 < prev.x1:
+    end = prev.text.rstrip()[-1:]
+    if prev.x1 < geo.right - 2.5 * size and cur.x0 < prev.x1 and (
+            end in "。.!?！？：:；;" or is_cjk(end)):
         return True
     t = cur.text.lstrip()
     return bool(HEADING_NUM_RE.match(t) or CAPTION_RE.match(t) or
@@ -85,7 +88,8 @@ def items_to_blocks(items: Sequence[Item], tables: Sequence[DocTable]) -> list[R
         assert it.line is not None
         same = (prev_item is not None and prev_item.column == it.column
                 and prev_item.spanning == it.spanning and prev_item.line is not None)
-        if same and not starts_new_block(prev_item.line, it.line, geo[(it.column, it.spanning)]):
+        if same and not starts_new_block(blocks[-1].lines[0], prev_item.line, it.line,
+                                         geo[(it.column, it.spanning)]):
             blocks[-1].lines.append(it.line)
         else:
             blocks.append(RawBlock(lines=[it.line], column=it.column))

@@ -8,8 +8,8 @@ from collections.abc import Sequence
 
 from extractors.layout_lines import Line
 
-HEADER_ZONE = 0.11
-FOOTER_ZONE = 0.90
+HEADER_ZONE = 0.12
+FOOTER_ZONE = 0.86
 
 PAGE_NUMBER_RE = re.compile(
     r"^[\s—–\-－·•]*(?:第\s*)?(?:\d{1,4}|[ivxlcdm]{1,6}|[IVXLCDM]{1,6})(?:\s*页)?"
@@ -20,13 +20,14 @@ CAPTION_RE = re.compile(
     r"|(?:Table|Figure|Fig\.|Box|Chart|Exhibit)\s*[A-Z]?\d+(?:[.\-]\d+)*[a-z]?\b)")
 HEADING_NUM_RE = re.compile(
     r"^(?:第[一二三四五六七八九十百\d]+[章节篇部分]|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）"
-    r"|\([一二三四五六七八九十]+\)|\d+(?:\.\d+){0,3}\s*[\u4e00-\u9fff]|\d+(?:\.\d+){1,3}\.?\s+[A-Z]"
+    r"|\([一二三四五六七八九十]+\)|\d+(?:\.\d+){0,3}[.．、]?\s*[\u4e00-\u9fff]|\d+(?:\.\d+){1,3}\.?\s+[A-Z]"
     r"|[IVX]+\.\s+[A-Z]|[A-H]\.\s+[A-Z]|Chapter\s+\d+|Annex\s+[IVX\d]+)")
 LIST_RE = re.compile(
     r"^(?:[•·●▪■◆◇○►\-–—]{1,2}\s*\S|（\d+）|\(\d+\)|\d+[)）]|[a-z][).]\s|\([a-z]\)\s|[①-⑳]"
-    r"|\d+\.\s+\S|——)")
+    r"|\d{1,2}\.\s+\S|——)")
 FOOTNOTE_START_RE = re.compile(r"^(?:[①-⑳*†‡]|\d{1,3}(?!\d)(?![.\d]*\s*[年%])|注[：:]|Note[s]?:|Source:)")
 REFERENCE_RE = re.compile(r"^(?:\[\d{1,3}\]|\d{1,3}\.\s+[A-Z\u4e00-\u9fff][^。]{0,60}[.,，]\s)")
+TOC_RE = re.compile(r"(?:\.{5,}|…{3,}|·{5,})\s*\d+$")
 REF_HEADING_RE = re.compile(r"^(?:参考文献|References|Bibliography|注释|Notes)\s*$", re.I)
 
 
@@ -69,20 +70,22 @@ def margin_kind(zone: str, line: Line, repeated: set[tuple[str, str]]) -> str | 
 
 
 def block_kind(text: str, size: float, body_size: float, bold: bool, top: float, height: float,
-               n_lines: int, in_refs: bool) -> str:
+               n_lines: int, in_refs: bool, centered: bool = False) -> str:
     """Classify one body block by its text pattern, font size, boldness and position."""
     t = text.strip()
     if not t:
         return "paragraph"
     if CAPTION_RE.match(t) and len(t) < 200:
         return "caption"
-    small = body_size > 0 and size < 0.9 * body_size
+    small = body_size > 0 and size < 0.93 * body_size
     if small and top > 0.55 * height and FOOTNOTE_START_RE.match(t):
         return "footnote"
     if in_refs or REFERENCE_RE.match(t) and t.startswith("["):
         return "reference"
-    if _is_heading(t, size, body_size, bold, n_lines):
+    if _is_heading(t, size, body_size, bold, n_lines) or centered and _centered_title(t, n_lines):
         return "heading"
+    if TOC_RE.search(t):
+        return "list"
     if LIST_RE.match(t):
         return "list"
     return "paragraph"
@@ -95,9 +98,15 @@ def _is_heading(t: str, size: float, body_size: float, bold: bool, n_lines: int)
         return True
     if HEADING_NUM_RE.match(t) and short and not re.match(r"^\d+(\.\d+)?\s*[%年万亿]", t):
         return True
-    if body_size and size >= 1.15 * body_size and len(t) <= 120 and n_lines <= 4:
+    if body_size and size >= 1.1 * body_size and len(t) <= 120 and n_lines <= 4:
         return True
     return bold and short and len(t) <= 40 and not t.endswith(".")
+
+
+def _centered_title(t: str, n_lines: int) -> bool:
+    """A short centred line ("目 录", "前 言", a title) that is not a date or a number."""
+    return (n_lines <= 2 and len(t) <= 30 and not t.endswith(("。", "；", ".", "，"))
+            and not re.search(r"\d{4}\s*年|\d{1,2}\s*月|^\W*\d+\W*$", t))
 
 
 def is_ref_heading(text: str) -> bool:

@@ -34,8 +34,19 @@ class Line:
 
 def mode_size(chars: Iterable[Char]) -> float:
     """The most common font size (rounded to 0.5pt): the size of the line's body text."""
-    sizes = Counter(round(float(c["size"]) * 2) / 2 for c in chars if not c["text"].isspace())
-    return sizes.most_common(1)[0][0] if sizes else 0.0
+    sizes = Counter(c["size"] for c in chars if c["text"] != " ")
+    return round(float(sizes.most_common(1)[0][0]) * 2) / 2 if sizes else 0.0
+
+
+_BOLD_CACHE: dict[str, bool] = {}
+
+
+def is_bold_font(name: str) -> bool:
+    """Bold or black (黑体) font names; cached since a page repeats a handful of fonts."""
+    hit = _BOLD_CACHE.get(name)
+    if hit is None:
+        hit = _BOLD_CACHE[name] = bool(BOLD_RE.search(name))
+    return hit
 
 
 def flow_chars(chars: Sequence[Char], width: float, height: float) -> list[Char]:
@@ -47,7 +58,7 @@ def flow_chars(chars: Sequence[Char], width: float, height: float) -> list[Char]
             continue
         if c["x1"] < 0 or c["x0"] > width or c["bottom"] < 0 or c["top"] > height:
             continue
-        key = (c["text"], round(c["x0"]), round(c["top"]))
+        key = (c["text"], int(c["x0"]), int(c["top"]))
         if key in seen:
             continue
         seen.add(key)
@@ -92,9 +103,9 @@ def _fold_small_rows(rows: list[list[Char]]) -> list[list[Char]]:
 
 
 def _near_x(small: Sequence[Char], big: Sequence[Char]) -> bool:
-    """Every small char sits within a few points of some char of the big row."""
-    xs = sorted((c["x0"], c["x1"]) for c in big)
-    return all(any(x0 - 3 <= s["x0"] <= x1 + 3 for x0, x1 in xs) for s in small)
+    """Every small char sits within about one em of some char of the big row."""
+    xs = sorted((c["x0"], c["x1"], float(c["size"])) for c in big)
+    return all(any(x0 - sz <= s["x0"] <= x1 + sz for x0, x1, sz in xs) for s in small)
 
 
 def row_to_pieces(row: list[Char]) -> list[list[Char]]:
@@ -159,7 +170,7 @@ def chars_to_line(chars: list[Char]) -> Line:
     line.x0, line.top = min(b[0] for b in inked), min(b[1] for b in inked)
     line.x1, line.bottom = max(b[2] for b in inked), max(b[3] for b in inked)
     names = [c.get("fontname", "") for c in keep if not c["text"].isspace()]
-    line.bold = bool(names) and sum(1 for n in names if BOLD_RE.search(n)) * 2 > len(names)
+    line.bold = bool(names) and sum(1 for n in names if is_bold_font(n)) * 2 > len(names)
     return line
 
 

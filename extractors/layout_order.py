@@ -45,7 +45,7 @@ def find_gutters(rows: Sequence[Sequence[Sequence[Char]]], width: float) -> list
                 both[b] -= 1
     cross, both = _prefix(cross), _prefix(both)
     runs = _valid_runs(cross, both)
-    gutters = [g for g in (_run_center(r, cross) for r in runs) if _wide_sides(rows, g, width)]
+    gutters = [g for g in (_run_center(r, cross) for r in runs) if _local_gutter(rows, g, width)]
     return gutters[:2]
 
 
@@ -62,7 +62,7 @@ def _valid_runs(cross: list[int], both: list[int]) -> list[tuple[int, int]]:
     runs: list[tuple[int, int]] = []
     start = -1
     for x in range(len(cross)):
-        ok = both[x] >= MIN_ROWS_BOTH_SIDES and cross[x] * 2 <= both[x]
+        ok = both[x] >= MIN_ROWS_BOTH_SIDES and cross[x] <= 4 * both[x]
         if ok and start < 0:
             start = x
         elif not ok and start >= 0:
@@ -80,19 +80,25 @@ def _run_center(run: tuple[int, int], cross: list[int]) -> float:
     return (xs[0] + xs[-1]) / 2
 
 
-def _wide_sides(rows: Sequence[Sequence[Sequence[Char]]], g: float, width: float) -> bool:
-    """Columns of prose are wide on both sides; a borderless table's number columns are not."""
+def _local_gutter(rows: Sequence[Sequence[Sequence[Char]]], g: float, width: float) -> bool:
+    """Inside the rows that have text on both sides of g, few pieces cross g and both sides are
+    wide columns of prose (a borderless table's number columns are not)."""
     left: list[float] = []
     right: list[float] = []
+    y0, y1 = 1e9, -1e9
     for pieces in rows:
         for a, b in zip(pieces, pieces[1:]):
             if a[-1]["x1"] <= g <= b[0]["x0"]:
                 left.append(a[-1]["x1"] - a[0]["x0"])
                 right.append(b[-1]["x1"] - b[0]["x0"])
+                y0, y1 = min(y0, a[0]["top"]), max(y1, a[0]["bottom"])
     if len(left) < MIN_ROWS_BOTH_SIDES:
         return False
+    crossing = sum(1 for pieces in rows for p in pieces
+                   if p[0]["x0"] < g < p[-1]["x1"] and y0 <= p[0]["top"] <= y1)
     need = max(60.0, 0.18 * width)
-    return statistics.median(left) >= need and statistics.median(right) >= need
+    return (crossing * 2 <= len(left) and statistics.median(left) >= need
+            and statistics.median(right) >= need)
 
 
 def column_of(x0: float, x1: float, gutters: Sequence[float]) -> tuple[int, bool]:

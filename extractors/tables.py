@@ -1,38 +1,147 @@
-"""Tables: first cut (ruled grids only) — the tables engineer replaces this module."""
+"""Tables: real tables per page (ruled, open-sided, three-line, 专栏 boxes), stitched and captioned per document."""
 
 from __future__ import annotations
 
 import hashlib
 from typing import Any
 
+from extractors.tables_boxes import box_items, box_label, pattern, reject_reason
+from extractors.tables_finalize import evaluate_cells, finalize, table_to_targets_rows
+from extractors.tables_grid import Grid, cfg, find_grids
+from extractors.tables_text import Char, cell_text, chars_in, main_size, ruleless_grid, untrusted
 from schemas.facts import DocTable, TableCell
-from schemas.layout import Document
 
-VERSION = "0.1"
+VERSION = "1.0"
+
+__all__ = ["VERSION", "page_to_tables", "finalize", "table_to_targets_rows", "evaluate_cells",
+           "page_to_tables_debug"]
 
 
 def page_to_tables(page: Any, doc_id: str) -> list[DocTable]:
-    """Ruled tables on one pdfplumber page, with a box per cell."""
-    out: list[DocTable] = []
-    for t in page.find_tables():
-        cells: list[TableCell] = []
-        for r, row in enumerate(t.rows):
-            for c, cell in enumerate(row.cells):
-                if cell is None:
-                    continue
-                text = (page.crop(cell).extract_text() or "").replace("\n", "")
-                cells.append(TableCell(row_no=r, col_no=c, text=text, is_header=r == 0,
-                                       page_no=page.page_number, x0=cell[0], top=cell[1],
-                                       x1=cell[2], bottom=cell[3]))
-        x0, top, x1, bottom = t.bbox
-        tid = hashlib.sha256(f"{doc_id}|{page.page_number}|{x0:.1f}|{top:.1f}".encode()).hexdigest()[:16]
-        out.append(DocTable(doc_id=doc_id, table_id=tid, page_no=page.page_number,
-                            pages=(page.page_number,), n_rows=len(t.rows),
-                            n_cols=max((len(r.cells) for r in t.rows), default=0),
-                            x0=x0, top=top, x1=x1, bottom=bottom, cells=tuple(cells)))
+    """The real tables on one pdfplumber page, each with its box and cells."""
+    return [t for t, _ in page_to_tables_debug(page, doc_id) if t is not None]
+
+
+def page_to_tables_debug(page: Any, doc_id: str) -> list[tuple[DocTable | None, str | None]]:
+    """Every grid found on the page with the table made of it, or None and the reason it was rejected."""
+    if not page.horizontal_edges:
+        return []
+    chars = [c for c in page.chars if c["text"].strip()]
+    grids = find_grids(page, caption_tops(chars))
+    out: list[tuple[DocTable | None, str | None]] = []
+    kept: list[Grid] = []
+    for grid in sorted(grids, key=lambda g: -(g.bbox[2] - g.bbox[0]) * (g.bbox[3] - g.bbox[1])):
+        if any(_inside(grid.bbox, k.bbox) for k in kept):
+            out.append((None, "nested"))
+            continue
+        table, reason = grid_to_table(grid, chars, page, doc_id)
+        out.append((table, reason))
+        if table is not None:
+            kept.append(grid)
+    out.sort(key=lambda tr: (tr[0].top, tr[0].x0) if tr[0] else (1e9, 0))
     return out
 
 
-def finalize(doc: Document, tables: list[DocTable]) -> list[DocTable]:
-    """Stitch, label and caption tables (first cut: unchanged)."""
-    return list(tables)
+def caption_tops(chars: list[Char]) -> list[float]:
+    """Tops of lines that open with a table caption (表N, Table N, 专栏N)."""
+    lines: dict[int, list[Char]] = {}
+    for c in chars:
+        lines.setdefault(round(c["top"]), []).append(c)
+    out = []
+    for top, cs in lines.items():
+        cs.sort(key=lambda c: c["x0"])
+        for i, c in enumerate(cs):
+            if c["text"] in "表T专" and (i == 0 or c["x0"] - cs[i - 1]["x1"] > 3):
+                line = "".join(x["text"] for x in cs[i:i + 12])
+                if any(pattern(r).match(line) for r in ("caption_zh_table", "caption_en_table", "caption_zh_box")):
+                    out.append(float(top))
+    return out
+
+
+def _inside(a: tuple[float, ...], b: tuple[float, ...], tol: float = 2.0) -> bool:
+    return a[0] >= b[0] - tol and a[1] >= b[1] - tol and a[2] <= b[2] + tol and a[3] <= b[3] + tol
+
+
+def grid_to_table(grid: Grid, chars: list[Char], page: Any, doc_id: str) -> tuple[DocTable | None, str | None]:
+    """One grid -> a DocTable (a 专栏 box, a three-line table or a ruled grid) or the reason it is none."""
+    inside = chars_in(chars, grid.bbox)
+    size = main_size(inside)
+    cells = grid_cells(grid, chars, size)
+    first = [c["text"] for c in cells if c["row_no"] == 0 and c["text"]]
+    label = box_label(first[0]) if first else None
+    if label is not None:
+        return box_to_table(grid, cells, chars, size, label, page, doc_id), None
+    if grid.n_cols == 1 and grid.inner_verticals == 0:
+        split = ruleless_grid(grid, chars)
+        if split is not None:
+            grid, cells = split, grid_cells(split, chars, size)
+    reason = reject_reason(cells, grid, page)
+    if reason == "one_column" and grid.bbox[1] < cfg("stitch_top_margin") * page.height:
+        frag = fragment_table(grid, chars, size, page, doc_id)
+        if frag is not None:
+            return frag, None
+    if reason:
+        return None, reason
+    flags = ("untrusted_text",) if untrusted(inside) else ()
+    return make_table(doc_id, page, grid.bbox, cells, header_rows(cells), flags), None
+
+
+def grid_cells(grid: Grid, chars: list[Char], size: float) -> list[dict[str, Any]]:
+    """Text, refs and box for each grid cell."""
+    out = []
+    for gc in grid.cells:
+        text, refs = cell_text(chars_in(chars, gc.bbox), size)
+        out.append({"row_no": gc.row, "col_no": gc.col, "row_span": gc.row_span, "col_span": gc.col_span,
+                    "text": text, "refs": refs, "bbox": gc.bbox})
+    return out
+
+
+def header_rows(cells: list[dict[str, Any]]) -> int:
+    """Header rows: row 0, extended down by row-spanned header cells (two-level headers)."""
+    first = [c for c in cells if c["row_no"] == 0]
+    return max((c["row_span"] for c in first), default=1)
+
+
+def box_to_table(grid: Grid, cells: list[dict[str, Any]], chars: list[Char], size: float,
+                 label: tuple[str, str], page: Any, doc_id: str) -> DocTable:
+    """A 专栏 box: a real grid (several filled columns) stays a table, a boxed list becomes one cell per item."""
+    rest = [dict(c, row_no=c["row_no"] - 1) for c in cells if c["row_no"] > 0]
+    multi = {c["col_no"] for c in rest if c["text"]}
+    if len(multi) >= 3 and sum(1 for c in rest if c["text"]) >= 2 * len({c["row_no"] for c in rest}):
+        table = make_table(doc_id, page, grid.bbox, rest, 1, ("box",))
+    else:
+        title_bottom = min(gc.bbox[3] for gc in grid.cells if gc.row == 0)
+        body = (grid.bbox[0], title_bottom, grid.bbox[2], grid.bbox[3])
+        items = [{"row_no": i, "col_no": 0, "row_span": 1, "col_span": 1, "text": t, "refs": r, "bbox": b}
+                 for i, (t, r, b) in enumerate(box_items(chars, body, size))]
+        table = make_table(doc_id, page, grid.bbox, items, 0, ("box", "list"))
+    return table.model_copy(update={"label": label[0], "caption_zh": label[1] or None})
+
+
+def make_table(doc_id: str, page: Any, bbox: tuple[float, ...], cells: list[dict[str, Any]],
+               n_header: int, flags: tuple[str, ...]) -> DocTable:
+    """Build the DocTable (stable id from doc, page and position)."""
+    pno = page.page_number
+    tcells = tuple(TableCell(row_no=c["row_no"], col_no=c["col_no"], row_span=c["row_span"],
+                             col_span=c["col_span"], text=c["text"], is_header=c["row_no"] < n_header,
+                             page_no=pno, x0=c["bbox"][0], top=c["bbox"][1], x1=c["bbox"][2],
+                             bottom=c["bbox"][3], refs=tuple(c["refs"]))
+                   for c in sorted(cells, key=lambda c: (c["row_no"], c["col_no"])))
+    if "untrusted_text" in flags:
+        tcells = tuple(c.model_copy(update={"text": ""}) for c in tcells)
+    n_rows = max((c.row_no + c.row_span for c in tcells), default=0)
+    n_cols = max((c.col_no + c.col_span for c in tcells), default=0)
+    x0, top, x1, bottom = bbox
+    tid = hashlib.sha256(f"{doc_id}|{pno}|{x0:.1f}|{top:.1f}".encode()).hexdigest()[:16]
+    return DocTable(doc_id=doc_id, table_id=tid, page_no=pno, pages=(pno,), n_rows=n_rows, n_cols=n_cols,
+                    flags=flags, x0=x0, top=top, x1=x1, bottom=bottom, cells=tcells)
+
+
+def fragment_table(grid: Grid, chars: list[Char], size: float, page: Any, doc_id: str) -> DocTable | None:
+    """An untitled Chinese one-column box at the page top: a fragment that finalize may stitch to a 专栏."""
+    items = [{"row_no": i, "col_no": 0, "row_span": 1, "col_span": 1, "text": t, "refs": r, "bbox": b}
+             for i, (t, r, b) in enumerate(box_items(chars, grid.bbox, size))]
+    text = "".join(i["text"] for i in items)
+    if not text or sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff") < 0.5 * len(text):
+        return None
+    return make_table(doc_id, page, grid.bbox, items, 0, ("box", "list", "fragment"))

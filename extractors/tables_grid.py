@@ -76,27 +76,68 @@ def rule_clusters(rules: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     return [c for c in clusters if len({round(e["top"]) for e in c}) >= 2]
 
 
-def open_side_edges(page: Any) -> list[dict[str, Any]]:
+def _has_vertical(verts: list[dict[str, Any]], x: float, top: float, bottom: float) -> bool:
+    """An existing vertical rule at x covering most of [top, bottom]."""
+    cover = sum(max(0.0, min(v["bottom"], bottom) - max(v["top"], top)) for v in verts if abs(v["x0"] - x) < 3)
+    return cover >= 0.5 * (bottom - top)
+
+
+def split_at_captions(cl: list[dict[str, Any]], caption_tops: list[float]) -> list[list[dict[str, Any]]]:
+    """Two stacked tables are two groups: split a rule group where a caption line sits between rules."""
+    out: list[list[dict[str, Any]]] = [[cl[0]]]
+    for e in cl[1:]:
+        if any(out[-1][-1]["top"] < t < e["top"] for t in caption_tops):
+            out.append([e])
+        else:
+            out[-1].append(e)
+    return [g for g in out if len({round(e["top"]) for e in g}) >= 2]
+
+
+def open_side_edges(page: Any, caption_tops: list[float]) -> list[dict[str, Any]]:
     """Vertical edges at both ends of each rule group: closes open-sided and three-line tables."""
     out: list[dict[str, Any]] = []
-    for cl in rule_clusters(h_rules(page)):
+    verts = page.vertical_edges
+    groups = [g for cl in rule_clusters(h_rules(page)) for g in split_at_captions(cl, caption_tops)]
+    for cl in groups:
         top, bottom = min(e["top"] for e in cl), max(e["top"] for e in cl)
         for x in (min(e["x0"] for e in cl), max(e["x1"] for e in cl)):
+            if _has_vertical(verts, x, top, bottom):
+                continue
             out.append({"x0": x, "x1": x, "top": top, "bottom": bottom, "width": 0.0,
                         "height": bottom - top, "orientation": "v", "object_type": "line_edge"})
     return out
 
 
-def find_grids(page: Any) -> list[Grid]:
+def find_grids(page: Any, caption_tops: list[float]) -> list[Grid]:
     """The one find_tables pass per page, with the open sides of rule groups closed."""
     if not page.horizontal_edges:
         return []
     settings = {"vertical_strategy": "lines", "horizontal_strategy": "lines",
-                "explicit_vertical_lines": open_side_edges(page),
+                "explicit_vertical_lines": open_side_edges(page, caption_tops),
                 "snap_tolerance": cfg("snap_tolerance"), "join_tolerance": cfg("join_tolerance"),
                 "intersection_tolerance": cfg("intersection_tolerance")}
     verts = [e for e in page.vertical_edges if e["bottom"] - e["top"] > 2]
-    return [table_to_grid(t.cells, t.bbox, verts) for t in page.find_tables(settings)]
+    grids = [table_to_grid(t.cells, t.bbox, verts) for t in page.find_tables(settings)]
+    return grids + lone_boxes(page, grids, verts)
+
+
+def lone_boxes(page: Any, grids: list[Grid], verts: list[dict[str, Any]]) -> list[Grid]:
+    """Single-cell boxes near the page top (find_tables skips one-cell tables): 专栏 continuations."""
+    out: list[Grid] = []
+    for cl in rule_clusters(h_rules(page)):
+        tops = sorted({round(e["top"], 1) for e in cl})
+        x0, x1 = min(e["x0"] for e in cl), max(e["x1"] for e in cl)
+        top, bottom = tops[0], tops[-1]
+        if len(tops) != 2 or top > cfg("stitch_top_margin") * page.height:
+            continue
+        if not (_has_vertical(verts, x0, top, bottom) and _has_vertical(verts, x1, top, bottom)):
+            continue
+        if any(g.bbox[0] - 3 <= x0 and g.bbox[1] - 3 <= top and g.bbox[3] + 3 >= bottom for g in grids):
+            continue
+        grid = Grid(bbox=(x0, top, x1, bottom), xs=[x0, x1], ys=[top, bottom])
+        grid.cells = [GridCell(0, 0, 1, 1, (x0, top, x1, bottom))]
+        out.append(grid)
+    return out
 
 
 def _snap(values: list[float], tol: float = 2.0) -> list[float]:

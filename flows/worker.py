@@ -18,6 +18,8 @@ from schemas.runs import ExtractionPackage
 
 PRELOAD = ["extractors.pipeline", "pdfplumber", "pypdf", "pydantic", "yaml"]
 _CTX: mp.context.BaseContext | None = None
+STARTUP_S = 120.0
+"""How long a child may take to start (the first one waits for the forkserver's imports)."""
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,7 @@ def _child(conn: Connection, path: str, doc_id: str, file_name: str, limits: Lim
     """Child body: cap memory, run the pipeline, send back ('ok', package) or ('rejected', reason, msg)."""
     cap = limits.memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    conn.send(("started",))
     _crash_point_hook()
     try:
         check_structure(Path(path), limits.max_pages)
@@ -90,6 +93,10 @@ def extract_in_child(path: Path, doc_id: str, file_name: str, limits: Limits) ->
     proc.start()
     child.close()
     try:
+        if not parent.poll(STARTUP_S) or parent.recv() != ("started",):
+            proc.kill()
+            return WorkResult(None, "worker_crashed", f"{file_name}: the parser process did not start",
+                              time.perf_counter() - t0)
         if not parent.poll(limits.timeout_s):
             proc.kill()
             return WorkResult(None, "timeout", f"{file_name}: no result within {limits.timeout_s:g} s "

@@ -61,7 +61,7 @@ def open_with_retry(
             delay = min(delay * 2, 1.0)
 
 
-def _now() -> datetime:
+def utc_now() -> datetime:
     """Warehouse timestamps are naive UTC (DuckDB TIMESTAMP)."""
     return datetime.now(UTC).replace(tzinfo=None)
 
@@ -91,7 +91,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
         con.execute("BEGIN TRANSACTION")
         try:
             con.execute(sql)
-            con.execute("INSERT INTO schema_version VALUES (?, ?, ?)", [number, description, _now()])
+            con.execute("INSERT INTO schema_version VALUES (?, ?, ?)", [number, description, utc_now()])
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
@@ -187,13 +187,13 @@ def execute_with_timeout(
     except duckdb.Error as exc:
         if fired.is_set():
             raise PolicyExtractError(f"query exceeded {timeout_s:g} s and was stopped; narrow it") from None
-        raise PolicyExtractError(_one_line(exc)) from None
+        raise PolicyExtractError(first_line(exc)) from None
     finally:
         timer.cancel()
     return columns, rows
 
 
-def _one_line(exc: BaseException) -> str:
+def first_line(exc: BaseException) -> str:
     """DuckDB messages span lines (LINE 1: ... ^^^); the CLI prints one."""
     text = str(exc).strip().splitlines()
     return text[0] if text else type(exc).__name__

@@ -64,7 +64,8 @@ CREATE TABLE runs (
     n_rejections     INTEGER NOT NULL DEFAULT 0,
     source           VARCHAR,
     reason           VARCHAR,
-    error            VARCHAR
+    error            VARCHAR,
+    loaded_at        TIMESTAMP NOT NULL     -- when the run's transaction wrote it (orders runs of a doc)
 );
 
 CREATE TABLE pages (

@@ -1,0 +1,242 @@
+"""Targets: every quantified or time-bound goal of a document, typed, grounded and keyed (CONTRACT.md).
+
+Finding and resolving live in targets_text (squeeze, years, values), targets_find (one sentence ->
+TextTarget) and targets_rules (YAML rules, subjects); this module walks the document: sentences,
+table cells and indicator tables, fills in actors (sentence, table row, section, issuer), links each
+deadline to its policy_dates fact and builds the payloads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from extractors.actors import document_actor, find_actors, section_actor
+from extractors.dates import date_fact_id, doc_year, find_dates
+from extractors.provenance import evidence, text_lang
+from extractors.sentences import BODY_KINDS, document_sentences
+from extractors.tables import table_to_targets_rows
+from extractors.targets_find import TextTarget, find_targets
+from extractors.targets_rules import classify, subject_of
+from extractors.targets_text import find_values, squeeze
+from schemas.facts import DocTable, TableCell
+from schemas.layout import Document
+from schemas.runs import Candidate
+
+VERSION = "1.0"
+KIND = "targets"
+EXTRACTOR = "targets"
+KEY_FIELDS: tuple[str, ...] = ("actor", "kind", "subject", "value", "value_max", "unit", "qualifier",
+                               "baseline_year", "start_year", "target_year", "deadline_type")
+"""The fields the evaluator scores one by one on a matched target (same page, overlapping quote)."""
+
+_GOALS_BY = re.compile(r"(?i)\b(?:these|both|the)\b[^.]{0,30}\b(?:goals|targets)\b[^.]{0,60}?\bby (\d{4})")
+_STANDALONE = re.compile(r"^[\W*]*(\S{1,16}?)[。.：:]?[\W*]*$")
+
+__all__ = ["VERSION", "KEY_FIELDS", "extract", "find_targets", "target_key"]
+
+
+def target_key(actor: str | None, kind: str, subject: str | None, value: float | None,
+               unit: str | None, target_year: int | None) -> str:
+    """Groups repeats of one target in a document (EU climate neutrality 2050, stated three times)."""
+    key = f"{actor}|{kind}|{subject}|{value}|{unit}|{target_year}"
+    return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+def extract(doc: Document, tables: Iterable[DocTable] = ()) -> list[Candidate]:
+    """Every target of the body text, table cells and indicator tables as `targets` candidates."""
+    tables = tuple(tables)
+    plan = _plan_period(doc)
+    found: list[dict[str, Any]] = []
+    used: set[tuple[int, int, int]] = set()
+    for t in tables:
+        found.extend(_indicator_targets(doc, t, used))
+        found.extend(_cell_targets(doc, t, used, plan))
+    found.extend(_sentence_targets(doc, {c.page_no for t in tables for c in t.cells}, plan))
+    found.sort(key=lambda p: (p["page_no"], p["char_start"], p["ordinal"]))
+    return [Candidate(kind=KIND, payload=p) for p in found]
+
+
+def _plan_period(doc: Document) -> tuple[int, int] | None:
+    """A 十四五 plan's period (2021, 2025), for cumulative cuts that state no year."""
+    head = (doc.meta.title_zh or "") + "".join(p.text[:400] for p in doc.pages[:3]) + doc.file_name
+    return (2021, 2025) if "十四五" in head or "14th_fyp" in head else None
+
+
+# ---------------------------------------------------------------- body sentences
+
+def _sentence_targets(doc: Document, table_pages: set[int], plan: tuple[int, int] | None) -> Iterator[dict]:
+    carry: str | None = None
+    last: list[dict[str, Any]] = []
+    ref = doc_year(doc)
+    for s in document_sentences(doc, BODY_KINDS | {"table"}):
+        if s.block_kind == "table" and s.page_no in table_pages:
+            continue
+        if s.block_kind == "heading":
+            carry = None
+        lone = _standalone_actor(s.text)
+        if lone:
+            carry = lone
+            continue
+        lang = text_lang(s.text, doc.lang)
+        found = find_targets(s.text, lang)
+        if not found and last:
+            _apply_goals_by(s.text, last)
+        fallback = carry or section_actor(doc, s.page_no, s.start) or document_actor(doc)
+        last = [p for t in found for p in _payloads(doc, s.page_no, s.start, s.text, t, fallback, lang,
+                                                     plan, ref)]
+        yield from last
+
+
+def _standalone_actor(text: str) -> str | None:
+    """'日本。' alone (a run-in paragraph head) names the actor of what follows in its section."""
+    m = _STANDALONE.match(text.strip())
+    if not m:
+        return None
+    found = find_actors(m.group(1))
+    return found[0].actor if len(found) == 1 and found[0].surface == m.group(1) else None
+
+
+def _apply_goals_by(text: str, last: list[dict[str, Any]]) -> None:
+    """'Both of these goals are to be achieved by 2030.' dates the previous sentence's yearless targets."""
+    m = _GOALS_BY.search(text)
+    if not m:
+        return
+    for p in last:
+        if p["target_year"] is None:
+            p["target_year"], p["deadline_type"] = int(m.group(1)), "by"
+            p["target_key"] = _key_of(p)
+
+
+# ---------------------------------------------------------------- tables
+
+def _row_actor(table: DocTable, row_no: int) -> str | None:
+    """The actor named by a table row's first cell (国家/地区 column: 欧盟, 英国 ...)."""
+    for c in table.cells:
+        if c.row_no <= row_no < c.row_no + c.row_span and c.col_no == 0 and not c.is_header:
+            found = find_actors(c.text)
+            return found[0].actor if found else None
+    return None
+
+
+def locate(page_text: str, text: str, lo: int = 0) -> tuple[int, int] | None:
+    """Page offsets of `text`, whitespace-flexible, searched from `lo` then the whole page."""
+    chars = [c for c in text if not c.isspace()][:400]
+    if not chars:
+        return None
+    pat = re.compile(r"\s*".join(re.escape(c) for c in chars))
+    m = pat.search(page_text, lo) or pat.search(page_text)
+    return (m.start(), m.end()) if m else None
+
+
+def _cell_targets(doc: Document, table: DocTable, used: set, plan: tuple[int, int] | None) -> Iterator[dict]:
+    """Targets written inside table cells (the seed's Table 1), with the row's actor."""
+    ref = doc_year(doc)
+    for cell in sorted(table.cells, key=lambda c: (c.page_no, c.row_no, c.col_no)):
+        if cell.is_header or (cell.page_no, cell.row_no, cell.col_no) in used or cell.page_no > len(doc.pages):
+            continue
+        page = doc.pages[cell.page_no - 1]
+        span = locate(page.text, cell.text)
+        if span is None:
+            continue
+        text = page.text[span[0]:span[1]]
+        lang = text_lang(text, doc.lang)
+        fallback = (_row_actor(table, cell.row_no) or section_actor(doc, cell.page_no, span[0])
+                    or document_actor(doc))
+        for t in find_targets(text, lang):
+            yield from _payloads(doc, cell.page_no, span[0], text, t, fallback, lang, plan, ref)
+
+
+def _indicator_targets(doc: Document, table: DocTable, used: set) -> Iterator[dict]:
+    """One target per row of an indicator table (指标 / 单位 / 2020年 / 2025年), the target cell as quote."""
+    try:
+        rows = table_to_targets_rows(table)
+    except Exception:  # a malformed table must not cost the document its other targets
+        return
+    for row in rows:
+        p = _indicator_payload(doc, table, row)
+        if p is not None:
+            cell: TableCell = row["cell"]
+            used.add((cell.page_no, cell.row_no, cell.col_no))
+            yield p
+
+
+def _indicator_payload(doc: Document, table: DocTable, row: dict[str, Any]) -> dict[str, Any] | None:
+    cell: TableCell = row["cell"]
+    raw = str(row.get("target_value") or "")
+    unit = str(row.get("unit") or "")
+    vals = find_values(squeeze(raw if re.search(r"[^\d.,\s～~\-—]", raw) else f"{raw}{unit}"))
+    if not vals:
+        return None
+    v = vals[0]
+    ev = _cell_evidence(doc, table, cell)
+    indicator = re.sub(r"\s+", "", str(row.get("indicator") or ""))
+    kind, rule = classify(doc.lang, v.unit_class, [indicator])
+    actor = section_actor(doc, cell.page_no, ev["char_start"]) or document_actor(doc)
+    p = {**ev, "rule_id": rule or "table.indicator", "actor": actor, "actor_surface": None, "kind": kind,
+         "subject": subject_of(indicator), "subject_surface": indicator or None, "value": v.value,
+         "value_max": v.value_max, "unit": v.unit, "unit_surface": v.unit_surface, "qualifier": v.qualifier,
+         "baseline_year": row.get("base_year"), "start_year": None, "target_year": row.get("target_year"),
+         "deadline_type": "in" if row.get("target_year") else None, "period_years": None,
+         "date_fact_id": None, "confidence": 0.8}
+    p["target_key"] = _key_of(p)
+    return p
+
+
+def _cell_evidence(doc: Document, table: DocTable, cell: TableCell) -> dict[str, Any]:
+    """Evidence of a table cell: its text in the page if found, else the cell box over the table block."""
+    page = doc.pages[cell.page_no - 1]
+    blocks = [b for b in page.blocks if b.kind == "table"]
+    lo = blocks[0].char_start if blocks else 0
+    span = locate(page.text, cell.text, lo)
+    if span is not None:
+        return evidence(doc, cell.page_no, span[0], span[1], extractor=EXTRACTOR, rule_id="table.indicator",
+                        version=VERSION, lang=doc.lang)
+    a, z = (blocks[0].char_start, blocks[0].char_end) if blocks else (0, 0)
+    box = {"page_no": cell.page_no, "x0": cell.x0, "top": cell.top, "x1": cell.x1, "bottom": cell.bottom}
+    return {"doc_id": doc.doc_id, "page_no": cell.page_no, "char_start": a, "char_end": z,
+            "quote": page.text[a:z], "x0": cell.x0, "top": cell.top, "x1": cell.x1, "bottom": cell.bottom,
+            "lang": doc.lang, "extractor": EXTRACTOR, "rule_id": "table.indicator",
+            "extractor_version": VERSION, "ordinal": 0, "boxes": [box]}
+
+
+# ---------------------------------------------------------------- payloads
+
+def _payloads(doc: Document, page_no: int, base: int, text: str, t: TextTarget, fallback: str | None,
+              lang: str, plan: tuple[int, int] | None, ref: int | None) -> Iterator[dict[str, Any]]:
+    """One payload per actor of a TextTarget ('日本和韩国…' gives two), ordinals on the same span."""
+    named = [(a.actor, a.surface) for a in t.actors]
+    actors = named or [(fallback, None)]
+    dfid = _date_fact_id(doc, page_no, base, text, t, ref)
+    ty, sy, dl = t.target_year, t.start_year, t.deadline_type
+    if ty is None and plan and lang == "zh" and t.kind not in ("investment", "temperature_limit"):
+        sy, ty, dl = plan[0], plan[1], "in"
+    for k, (actor, surface) in enumerate(actors):
+        ev = evidence(doc, page_no, base + t.start, base + t.end, extractor=EXTRACTOR, rule_id=t.rule_id,
+                      version=VERSION, ordinal=t.ordinal * len(actors) + k, lang=lang)
+        p = {**ev, "actor": actor, "actor_surface": surface, "kind": t.kind, "subject": t.subject,
+             "subject_surface": t.subject_surface, "value": t.value, "value_max": t.value_max,
+             "unit": t.unit, "unit_surface": t.unit_surface, "qualifier": t.qualifier,
+             "baseline_year": t.baseline_year, "start_year": sy, "target_year": ty, "deadline_type": dl,
+             "period_years": t.period_years, "date_fact_id": dfid,
+             "confidence": round(t.confidence - (0.1 if surface is None else 0), 2)}
+        p["target_key"] = _key_of(p)
+        yield p
+
+
+def _key_of(p: dict[str, Any]) -> str:
+    return target_key(p["actor"], p["kind"], p["subject"], p["value"], p["unit"], p["target_year"])
+
+
+def _date_fact_id(doc: Document, page_no: int, base: int, text: str, t: TextTarget,
+                  ref: int | None) -> str | None:
+    """The policy_dates fact of this target's deadline: the find_dates match over the same words."""
+    if t.year_span is None:
+        return None
+    a, z = t.year_span
+    for m in find_dates(text, ref):
+        if m.start < z and a < m.end:
+            return date_fact_id(doc.doc_id, page_no, base + m.start, base + m.end)
+    return None
