@@ -10,7 +10,7 @@ from extractors.cjk import Char
 from extractors.layout_lines import Line
 from schemas.layout import Box
 
-MIN_ROWS_BOTH_SIDES = 4
+MIN_ROWS_BOTH_SIDES = 3
 
 
 @dataclass
@@ -27,25 +27,53 @@ class Item:
     spanning: bool = False
 
 
+Span = tuple[float, float]
+
+
+def rows_to_strips(rows: Sequence[Sequence[Sequence[Char]]]) -> list[list[Span]]:
+    """Bucket the pieces into horizontal strips about a line high; per strip, the union of their
+    x-intervals. Strips, not rows, so columns whose baselines do not line up still meet."""
+    pieces = [(p[0]["x0"], p[-1]["x1"], (p[0]["top"] + p[0]["bottom"]) / 2, float(p[0]["size"]))
+              for r in rows for p in r]
+    if not pieces:
+        return []
+    step = max(statistics.median(sz for *_, sz in pieces) * 1.6, 4.0)
+    buckets: dict[int, list[Span]] = {}
+    for x0, x1, cy, _ in pieces:
+        buckets.setdefault(int(cy // step), []).append((x0, x1))
+    strips: list[list[Span]] = []
+    for k in sorted(buckets):
+        spans = sorted(buckets[k])
+        merged = [list(spans[0])]
+        for a, b in spans[1:]:
+            if a <= merged[-1][1] + 1:
+                merged[-1][1] = max(merged[-1][1], b)
+            else:
+                merged.append([a, b])
+        strips.append([(a, b) for a, b in merged])
+    return strips
+
+
 def find_gutters(rows: Sequence[Sequence[Sequence[Char]]], width: float) -> list[float]:
-    """x positions of column gutters: gaps with text on both sides in many rows, crossed by few."""
+    """x positions of column gutters: gaps with text on both sides in many strips, crossed by few."""
+    strips = rows_to_strips(rows)
     w = int(width) + 2
     cross = [0] * (w + 1)
     both = [0] * (w + 1)
-    for pieces in rows:
-        for p in pieces:
-            a, b = max(int(p[0]["x0"]), 0), min(int(p[-1]["x1"]) + 1, w)
+    for spans in strips:
+        for a0, b0 in spans:
+            a, b = max(int(a0), 0), min(int(b0) + 1, w)
             if a < b:
                 cross[a] += 1
                 cross[b] -= 1
-        for left, right in zip(pieces, pieces[1:]):
-            a, b = max(int(left[-1]["x1"]) + 1, 0), min(int(right[0]["x0"]), w)
+        for (_, l1), (r0, _) in zip(spans, spans[1:]):
+            a, b = max(int(l1) + 1, 0), min(int(r0), w)
             if a < b:
                 both[a] += 1
                 both[b] -= 1
     cross, both = _prefix(cross), _prefix(both)
     runs = _valid_runs(cross, both)
-    gutters = [g for g in (_run_center(r, cross) for r in runs) if _local_gutter(rows, g, width)]
+    gutters = [g for g in (_run_center(r, cross) for r in runs) if _local_gutter(strips, g, width)]
     return gutters[:2]
 
 
@@ -58,7 +86,7 @@ def _prefix(diff: list[int]) -> list[int]:
 
 
 def _valid_runs(cross: list[int], both: list[int]) -> list[tuple[int, int]]:
-    """Maximal x runs where rows with text on both sides outnumber the rows crossing by 2 to 1."""
+    """Maximal x runs with enough two-sided strips and not overwhelmingly crossed."""
     runs: list[tuple[int, int]] = []
     start = -1
     for x in range(len(cross)):
@@ -80,25 +108,24 @@ def _run_center(run: tuple[int, int], cross: list[int]) -> float:
     return (xs[0] + xs[-1]) / 2
 
 
-def _local_gutter(rows: Sequence[Sequence[Sequence[Char]]], g: float, width: float) -> bool:
-    """Inside the rows that have text on both sides of g, few pieces cross g and both sides are
-    wide columns of prose (a borderless table's number columns are not)."""
+def _local_gutter(strips: Sequence[Sequence[Span]], g: float, width: float) -> bool:
+    """Among the strips between the first and last two-sided strip at g, few cross g, and the
+    text on both sides is column-wide (a borderless table's number columns are not)."""
     left: list[float] = []
     right: list[float] = []
-    y0, y1 = 1e9, -1e9
-    for pieces in rows:
-        for a, b in zip(pieces, pieces[1:]):
-            if a[-1]["x1"] <= g <= b[0]["x0"]:
-                left.append(a[-1]["x1"] - a[0]["x0"])
-                right.append(b[-1]["x1"] - b[0]["x0"])
-                y0, y1 = min(y0, a[0]["top"]), max(y1, a[0]["bottom"])
+    first = last = -1
+    for i, spans in enumerate(strips):
+        for (l0, l1), (r0, r1) in zip(spans, spans[1:]):
+            if l1 <= g <= r0:
+                left.append(l1 - l0)
+                right.append(r1 - r0)
+                first = i if first < 0 else first
+                last = i
     if len(left) < MIN_ROWS_BOTH_SIDES:
         return False
-    crossing = sum(1 for pieces in rows for p in pieces
-                   if p[0]["x0"] < g < p[-1]["x1"] and y0 <= p[0]["top"] <= y1)
-    need = max(60.0, 0.18 * width)
-    return (crossing * 2 <= len(left) and statistics.median(left) >= need
-            and statistics.median(right) >= need)
+    crossing = sum(1 for spans in strips[first:last + 1] for a, b in spans if a < g < b)
+    narrow, wide = sorted((statistics.median(left), statistics.median(right)))
+    return crossing * 2 <= len(left) and narrow >= 60.0 and wide >= max(60.0, 0.18 * width)
 
 
 def column_of(x0: float, x1: float, gutters: Sequence[float]) -> tuple[int, bool]:

@@ -71,11 +71,16 @@ def grid_to_table(grid: Grid, chars: list[Char], page: Any, doc_id: str) -> tupl
     label = box_label(first[0]) if first else None
     if label is not None:
         return box_to_table(grid, cells, chars, size, label, page, doc_id), None
+    titled = title_row(cells)
+    if titled is not None:
+        cells, caption = titled
+    else:
+        caption = None
     if grid.n_cols == 1 and grid.inner_verticals == 0:
         split = ruleless_grid(grid, chars)
         if split is not None:
             grid, cells = split, grid_cells(split, chars, size)
-    reason = reject_reason(cells, grid, page)
+    reason = reject_reason(cells, grid, page, chars, size)
     if reason == "one_column" and grid.bbox[1] < cfg("stitch_top_margin") * page.height:
         frag = fragment_table(grid, chars, size, page, doc_id)
         if frag is not None:
@@ -83,7 +88,24 @@ def grid_to_table(grid: Grid, chars: list[Char], page: Any, doc_id: str) -> tupl
     if reason:
         return None, reason
     flags = ("untrusted_text",) if untrusted(inside) else ()
-    return make_table(doc_id, page, grid.bbox, cells, header_rows(cells), flags), None
+    table = make_table(doc_id, page, grid.bbox, cells, header_rows(cells), flags)
+    if caption is not None:
+        zh = caption[0].startswith("表")
+        table = table.model_copy(update={"label": caption[0], ("caption_zh" if zh else "caption_en"): caption[1] or None})
+    return table, None
+
+
+def title_row(cells: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], tuple[str, str]] | None:
+    """A first row that is one cell holding the caption (Table B3.2 / 表1 ...): taken out as the caption."""
+    first = [c for c in cells if c["row_no"] == 0 and c["text"]]
+    if len(first) != 1:
+        return None
+    for rule in ("caption_zh_table", "caption_en_table"):
+        label = box_label(first[0]["text"], rule)
+        if label is not None:
+            rest = [dict(c, row_no=c["row_no"] - 1) for c in cells if c["row_no"] > 0]
+            return rest, label
+    return None
 
 
 def grid_cells(grid: Grid, chars: list[Char], size: float) -> list[dict[str, Any]]:

@@ -21,12 +21,15 @@ def pattern(rule_id: str) -> re.Pattern[str]:
     raise KeyError(rule_id)
 
 
-def box_label(text: str) -> tuple[str, str] | None:
-    """'专栏 2 能源安全保障重点工程' -> ('专栏2', '能源安全保障重点工程')."""
-    m = pattern("caption_zh_box").match(text.split("\n")[0])
+def box_label(text: str, rule: str = "caption_zh_box") -> tuple[str, str] | None:
+    """'专栏 2 能源安全保障重点工程' -> ('专栏2', '能源安全保障重点工程'); also 表N / Table N title rows."""
+    first, _, rest = text.partition("\n")
+    m = pattern(rule).match(text if rule == "caption_en_table" else first)
     if not m:
         return None
-    return re.sub(r"\s+", "", m.group(1)), m.group(2).strip()
+    sep = " " if rule == "caption_en_table" else ""
+    title = m.group(2).strip() if rule == "caption_en_table" else (m.group(2).strip() + rest).strip()
+    return re.sub(r"\s+", sep, m.group(1)), title
 
 
 def is_item_start(line: list[Char], prev: list[Char], left: float, right: float, size: float) -> bool:
@@ -76,7 +79,28 @@ def paragraph_rows(cells: list[Cell], grid: Grid) -> float:
     return full / max(len(rows), 1)
 
 
-def reject_reason(cells: list[Cell], grid: Grid, page: Any) -> str | None:
+def crossing_lines(grid: Grid, chars: list[Char], size: float) -> tuple[int, int]:
+    """Lines that run from one cell into the next (or out of the table) with only a word gap."""
+    x0, top, x1, bottom = grid.bbox
+
+    def cell_of(c: Char) -> int:
+        x, y = (c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2
+        if not x0 <= x <= x1:
+            return -2
+        return next((i for i, g in enumerate(grid.cells)
+                     if g.bbox[0] <= x <= g.bbox[2] and g.bbox[1] <= y <= g.bbox[3]), -1)
+    n, lines = 0, group_lines(chars_in(chars, (x0 - 2 * size, top, x1 + 2 * size, bottom)))
+    for ln in lines:
+        for a, b in zip(ln, ln[1:]):
+            ca, cb = cell_of(a), cell_of(b)
+            if b["x0"] - a["x1"] < cfg("word_gap_ratio") * size and ca != cb and -1 not in (ca, cb):
+                n += 1
+                break
+    return n, len(lines)
+
+
+def reject_reason(cells: list[Cell], grid: Grid, page: Any, chars: list[Char] | None = None,
+                  size: float = 10.0) -> str | None:
     """Why a grid is not a table (page frame, chart, shaded paragraph, empty), or None if it is one."""
     if not any(c["text"] for c in cells):
         return "empty"
@@ -93,6 +117,10 @@ def reject_reason(cells: list[Cell], grid: Grid, page: Any) -> str | None:
         return "shaded_paragraph"
     if _chart_labels(cells):
         return "chart"
+    if chars is not None:
+        n, total = crossing_lines(grid, chars, size)
+        if n >= 2 and n >= 0.3 * total:
+            return "shaded_paragraph"
     return None
 
 

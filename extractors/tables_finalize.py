@@ -45,7 +45,8 @@ def continues(doc: Document, a: DocTable, b: DocTable) -> bool:
     low = max(last_bottom, a.bottom if a.pages[-1] == a.page_no else 0) > (1 - cfg("stitch_bottom_margin")) * pa.height
     high = b.top < cfg("stitch_top_margin") * pb.height
     same = abs(a.x0 - b.x0) < 15 and abs(a.x1 - b.x1) < 15
-    cols = a.n_cols == b.n_cols or ("list" in a.flags and b.n_cols == 1)
+    cols = a.n_cols == b.n_cols or ("list" in a.flags and b.n_cols == 1) \
+        or (abs(a.x0 - b.x0) < 5 and abs(a.x1 - b.x1) < 5 and "box" not in a.flags + b.flags)
     return low and high and same and cols
 
 
@@ -80,21 +81,32 @@ def attach_caption(doc: Document, t: DocTable) -> DocTable:
     if page is None:
         return t
     dist = cfg("caption_distance")
-    near = [(ln, b) for ln, b in page_lines(page)
+    lines = page_lines(page)
+    near = [(i, ln, b) for i, (ln, b) in enumerate(lines)
             if (t.top - dist <= b[3] <= t.top + 2 or t.bottom - 2 <= b[1] <= t.bottom + dist)
             and b[0] < t.x1 and b[2] > t.x0]
     update: dict[str, Any] = {}
     for rule, field in (("caption_zh_table", "caption_zh"), ("caption_en_table", "caption_en")):
-        hits = [(abs(b[3] - t.top) if b[3] <= t.top + 2 else abs(b[1] - t.bottom) + dist, m)
-                for ln, b in near if (m := pattern(rule).match(ln)) and not m.group(2).startswith("Table")]
+        hits = [(abs(b[3] - t.top) if b[3] <= t.top + 2 else abs(b[1] - t.bottom) + dist, i, m)
+                for i, ln, b in near if (m := pattern(rule).match(ln)) and _caption_title(m.group(2))]
         if hits:
-            m = min(hits, key=lambda h: h[0])[1]
+            _, i, m = min(hits, key=lambda h: h[0])
             if not t.label or t.label.startswith(("表", "Table")):
                 update.setdefault("label", re.sub(r"\s+", "" if rule.endswith("zh_table") else " ", m.group(1)))
             if field == "caption_zh" and t.caption_zh:
                 continue
-            update[field] = m.group(2).strip() or None
+            title = m.group(2).strip()
+            if not title and i + 1 < len(lines) and not any(pattern(r).match(lines[i + 1][0]) for r in
+                                                            ("caption_zh_table", "caption_en_table")):
+                title = lines[i + 1][0]
+            update[field] = title or None
     return t.model_copy(update=update) if update else t
+
+
+def _caption_title(title: str) -> bool:
+    """A caption's title: not the hidden repeated label ('Table 1.11:Table 1.11'), not running text."""
+    t = title.strip()
+    return not t.startswith("Table") and not (t[:1].islower() and t[:1].isascii())
 
 
 def _norm(text: str) -> str:

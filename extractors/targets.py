@@ -84,10 +84,18 @@ def _sentence_targets(doc: Document, table_pages: set[int], plan: tuple[int, int
         found = find_targets(s.text, lang)
         if not found and last:
             _apply_goals_by(s.text, last)
-        fallback = carry or section_actor(doc, s.page_no, s.start) or document_actor(doc)
+        fallback = carry or section_actor(doc, s.page_no, s.start) or document_actor(doc) or title_actor(doc)
         last = [p for t in found for p in _payloads(doc, s.page_no, s.start, s.text, t, fallback, lang,
                                                      plan, ref)]
         yield from last
+
+
+def title_actor(doc: Document) -> str | None:
+    """A country annex titled just 'Germany': the first heading of page 1 when it is an actor's name."""
+    if not doc.pages:
+        return None
+    heads = [b for b in doc.pages[0].blocks if b.kind == "heading"]
+    return _standalone_actor(heads[0].text) if heads else None
 
 
 def _standalone_actor(text: str) -> str | None:

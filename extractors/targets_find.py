@@ -267,13 +267,16 @@ def _milestone_targets(ctx: _Ctx) -> list[TextTarget]:
 def _milestone(ctx: _Ctx, rule, m: re.Match) -> TextTarget | None:
     s = ctx.sq.masked
     ca, cz = ctx.clause(m.start())
-    scopes = {"before": s[ca:m.start()], "after": s[m.end():cz], "clause": s[ca:cz], "sentence": s, "value": ""}
+    scopes = {"before": s[ca:m.start()], "after": s[m.end():cz], "clause": s[ca:cz], "sentence": s, "value": "",
+              "milestone_after": s[m.end():cz]}
     if vetoed(ctx.lang, scopes) or not milestone_in_context(ctx.lang, scopes):
         return None
     year = _deadline_for(ctx, m.start(), m.end())
     prev_clause = ctx.clause(max(ca - 1, 0))[0]
     if year is None or year.end - year.start >= 3 and "五" in s[year.start:year.end] or year.end < prev_clause:
         return None  # a milestone needs a written year in its own or the previous clause
+    if ctx.lang == "en" and (year.start_year or min(abs(year.start - m.end()), abs(m.start() - year.end)) > 25):
+        return None  # English milestones read 'net zero by 2050': the year sits right by the words
     if rule.kind == "other" and not (0 <= m.start() - year.end <= 3):
         return None
     start, end = (year.start, m.end()) if year.end <= m.start() and year.start >= ca else (m.start(), m.end())

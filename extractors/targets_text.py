@@ -164,7 +164,7 @@ class ValueMention:
     qualifier: str | None
 
 
-_MAG = r"(?:[多余]?(?:万亿|千亿|百亿|千万|百万|亿|万|千(?![瓦米克吨])|百(?!分))[多余]?)+|\s?(?:thousand|million|billion|trillion|bn)\b"
+_MAG = r"(?:[多余]?(?:万亿|千亿|百亿|千万|百万|亿|万|千(?![瓦米克吨])|百(?!分))[多余]?)+|[多余](?=个|项|家|座|辆)|\s?(?:thousand|million|billion|trillion|bn)\b"
 _CUR = r"[£$€¥]"
 _POST_Q = {"左右": "approx", "以上": "at_least", "及以上": "at_least", "以下": "at_most", "以内": "at_most",
            "多": "more_than", "余": "more_than"}

@@ -49,12 +49,12 @@ class _Builder:
         self.out: list[Candidate] = []
 
     def add(self, page_no: int, start: int, end: int, rule_id: str, surface: str,
-            entry: TechEntry | None, **fields: Any) -> None:
+            entry: TechEntry | None, lang: str | None = None, **fields: Any) -> None:
         key = (page_no, start, end)
         ordinal = self.uses[key]
         self.uses[key] += 1
         payload = evidence(self.doc, page_no, start, end, extractor=EXTRACTOR, rule_id=rule_id,
-                           version=VERSION, ordinal=ordinal)
+                           version=VERSION, ordinal=ordinal, lang=lang)
         payload.update(_entry_fields(entry), name_surface=clean_surface(surface) or surface, **fields)
         self.out.append(Candidate(kind=KIND, payload=payload))
         if end > start:
@@ -74,14 +74,12 @@ def _in_claimed(claimed: Claimed, page_no: int, pos: int) -> bool:
 
 
 def _from_figures(b: _Builder) -> None:
-    doc_actor = document_actor(b.doc)
-    for item in document_items(b.doc):
+    for item in document_items(b.doc):  # a figure's groups are the authors' framework: no actor
         if _in_claimed(b.claimed, item.page_no, item.start):
             continue
-        actor = section_actor(b.doc, item.page_no, item.start) or doc_actor
         b.add(item.page_no, item.start, item.end, "tech.figure.item", item.name, lookup(item.name),
               origin="figure", group_name=item.group_name, horizon=item.horizon,
-              horizon_surface=item.horizon_surface, actor=actor)
+              horizon_surface=item.horizon_surface)
 
 
 def _from_catalogue(b: _Builder) -> None:
@@ -98,7 +96,8 @@ def _from_text(b: _Builder) -> None:
     for m in document_mentions(b.doc, b.claimed):
         actor = m.actor or section_actor(b.doc, m.page_no, m.start) or doc_actor
         surface = b.doc.pages[m.page_no - 1].text[m.start:m.end]
-        b.add(m.page_no, m.start, m.end, "tech.text.taxonomy", surface, m.entry, origin="text", actor=actor)
+        b.add(m.page_no, m.start, m.end, "tech.text.taxonomy", surface, m.entry, lang=m.lang,
+              origin="text", actor=actor)
 
 
 def extract(doc: Document, tables: tuple[DocTable, ...] | list[DocTable] = ()) -> list[Candidate]:

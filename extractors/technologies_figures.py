@@ -126,6 +126,8 @@ def _text_order_groups(page: Page, parsed: list[tuple[Line, list | None]]) -> di
                 continue
             if pending:
                 current, pending = "".join(pending), []
+            head, _ = split_heading(its[0][2])
+            current = head or current
             if current:
                 out[ln.start] = current
     return out
@@ -136,7 +138,9 @@ def page_items(page: Page, carry: str | None) -> tuple[list[FigureItem], str | N
     parsed = [(ln, line_items(ln)) for ln in page_lines(page)]
     if not any(its for _, its in parsed):
         return [], None
-    headings = [ln for ln, its in parsed if not its and _is_heading(ln)]
+    margins = [(b.char_start, b.char_end) for b in page.blocks if b.kind in ("header", "footer")]
+    headings = [ln for ln, its in parsed if not its and _is_heading(ln)
+                and not any(a <= ln.start < b for a, b in margins)]
     ordered = _text_order_groups(page, parsed)
     out: list[FigureItem] = []
     for ln, its in parsed:

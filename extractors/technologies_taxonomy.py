@@ -147,8 +147,9 @@ def _en_matchers() -> tuple[PhraseMatcher, PhraseMatcher, dict[str, TechEntry]]:
         phrases = [s for s in (entry.name_en, *entry.synonyms_en) if s.isascii()]
         acronyms = [s for s in phrases if any(c.isupper() for c in s[1:])]
         plain = [s for s in phrases if s not in acronyms]
-        plural = [s + "s" for s in plain if not s.endswith("s")]
-        lower.add(entry.id, [nlp.make_doc(s) for s in plain + plural])
+        variants = [s + "s" for s in plain if not s.endswith("s")]
+        variants += [s[:-1] for s in plain if s.endswith("s") and not s.endswith("ss")]
+        lower.add(entry.id, [nlp.make_doc(s) for s in dict.fromkeys(plain + variants)])
         if acronyms:
             exact.add(entry.id, [nlp.make_doc(s) for s in acronyms])
     return lower, exact, ids

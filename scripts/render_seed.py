@@ -24,6 +24,7 @@ import re
 import sys
 from collections import deque
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -131,7 +132,7 @@ def split_sections(blocks: list[list[str]]) -> list[list[list[str]]]:
     tail = find(lambda h: h.startswith("#") and not has_cjk(h), refs)
     bios = find(lambda h: h.startswith("\\*Corresponding"), tail) + 1
     cuts = [0, en, zh, body, refs, tail, bios, len(blocks)]
-    return [blocks[a:b] for a, b in zip(cuts, cuts[1:])]
+    return [blocks[a:b] for a, b in pairwise(cuts)]
 
 
 def parse_cover(blocks: list[list[str]]) -> dict[str, str]:
@@ -182,7 +183,9 @@ class BodyParser:
         return self.texts[self.i - 1]
 
     def plain(self, text: str) -> bool:
-        return bool(text) and not (HEADING.match(text) or is_footnote(text) or re.match(r"(图|表|Figure|Table)\s*\d|- ", text))
+        return bool(text) and not (
+            HEADING.match(text) or is_footnote(text) or re.match(r"(图|表|Figure|Table)\s*\d|- ", text)
+        )
 
     def run(self) -> tuple[list[Item], list[str]]:
         while self.i < len(self.texts):
@@ -348,9 +351,14 @@ class Composer:
         aligns = ["center", "left", "center", "justify", "justify"] if ncol == 5 else ["center", "justify"]
         rows = [[cell.strip() for cell in row] for row in item.rows]
         if ncol == 5:  # one line per phase in the "主要路径" cells
-            rows = [r[:4] + [re.sub(r" (?=(\d{4}(—\d{4})?年(以后)?|近期和中期|中远期)：)", "\n", r[4])] for r in rows]
+            rows = [
+                r[:4] + [re.sub(r" (?=(\d{4}(—\d{4})?年(以后)?|近期和中期|中远期)：)", "\n", r[4])]
+                for r in rows
+            ]
         table = sl.table_block(rows, widths, TABLE, aligns)
-        self.layout.float_(sl.stack([*self.captions(item.caption, FULL_W), sl.spacer(4), table, sl.spacer(14)]))
+        self.layout.float_(
+            sl.stack([*self.captions(item.caption, FULL_W), sl.spacer(4), table, sl.spacer(14)])
+        )
 
     def item_figure(self, item: Item) -> None:
         if not item.groups:  # artwork not transcribed: an empty frame in the column
@@ -360,7 +368,9 @@ class Composer:
             return
         notes = [para(n, replace(FIG_NOTE, western=is_ascii_text(n)), FULL_W).block() for n in item.notes]
         grid = sl.box_grid(item.groups, FULL_W)
-        self.layout.float_(sl.stack([grid, sl.spacer(6), *self.captions(item.caption, FULL_W), *notes, sl.spacer(14)]))
+        self.layout.float_(
+            sl.stack([grid, sl.spacer(6), *self.captions(item.caption, FULL_W), *notes, sl.spacer(14)])
+        )
 
     def references(self) -> None:
         self.heading("参考文献", H1, 10.0)
@@ -371,7 +381,11 @@ class Composer:
     def english_abstract_page(self) -> None:
         """The journal's English title/authors/affiliations/abstract under the references, then the bios."""
         title, authors, *rest = self.paper.en
-        blocks = [sl.hrule(FULL_W, 0.8, pad=8), *band_lines(HEADING.match(title).group(2), TITLE_EN), sl.spacer(6)]
+        blocks = [
+            sl.hrule(FULL_W, 0.8, pad=8),
+            *band_lines(HEADING.match(title).group(2), TITLE_EN),
+            sl.spacer(6),
+        ]
         blocks += band_lines(authors, replace(AUTHORS, size=9.0, leading=13.0, western=True))
         for text in rest:
             affil = re.match(r"\(?\s*\d\s", text)
@@ -380,7 +394,11 @@ class Composer:
         blocks.append(sl.hrule(FULL_W, 0.8, pad=4))
         self.band_together(blocks)
         for bio in self.paper.bios:
-            style = replace(BIO, align="right") if bio.startswith("■") else replace(BIO, western=is_ascii_text(bio))
+            style = (
+                replace(BIO, align="right")
+                if bio.startswith("■")
+                else replace(BIO, western=is_ascii_text(bio))
+            )
             self.flow(bio, style)
             self.layout.space(3.0)
 
@@ -391,7 +409,10 @@ class Composer:
         blocks += band_lines(cover.get("Authors", ""), replace(AUTHORS, size=9.5, western=True))
         for label in ("Abstract", "Keywords", "Recommended Citation"):
             if label in cover:
-                blocks += [sl.spacer(8), *band_lines(f"**{label}**", replace(EN_TEXT, bold=True, align="left"))]
+                blocks += [
+                    sl.spacer(8),
+                    *band_lines(f"**{label}**", replace(EN_TEXT, bold=True, align="left")),
+                ]
                 blocks += band_lines(cover[label], EN_TEXT)
         for label in ("DOI", "Available at"):
             if label in cover:

@@ -255,14 +255,17 @@ def draw_text(c: Canvas, text: str, fmt: Fmt, x: float, baseline: float) -> None
     t.setFont(fmt.font, fmt.size)
     if fmt.fake_bold:
         c.setLineWidth(fmt.size * 0.035)
-    t.setTextRenderMode(2 if fmt.fake_bold else 0)  # Tr outlives ET: always set it
+        t.setTextRenderMode(2)
     t.textOut(text)
+    t.setTextRenderMode(0)  # Tr outlives ET; reportlab only emits a change within the object
     c.drawText(t)
 
 
 def draw_line(c: Canvas, line: Line, x: float, baseline: float, align: str) -> None:
     after_space, after_atom = _spacing(line, align)
-    x += line.offset + {"center": (line.avail - line.width) / 2, "right": line.avail - line.width}.get(align, 0)
+    x += line.offset + {"center": (line.avail - line.width) / 2, "right": line.avail - line.width}.get(
+        align, 0
+    )
     for atom in line.atoms:
         for text, fmt in atom.pieces:
             draw_text(c, text, fmt, x, baseline)
@@ -379,7 +382,9 @@ def _note_extra(notes: Sequence[Para], column_has_notes: bool) -> float:
     return sum(n.height for n in notes) + (FN_SEP if notes and not column_has_notes else 0.0)
 
 
-def pack(items: Sequence[tuple[Block, Sequence[Para]]], top: float, height: float) -> list[tuple[int, float]] | None:
+def pack(
+    items: Sequence[tuple[Block, Sequence[Para]]], top: float, height: float
+) -> list[tuple[int, float]] | None:
     """Slots for ``items`` in two columns of ``height`` below ``top``, or None if they overflow."""
     col, used, note_h, slots = 0, 0.0, [0.0, 0.0], []
     for block, notes in items:
@@ -512,12 +517,22 @@ class Layout:
 
 
 # ---------------------------------------------------------------- tables and figures
-def table_block(rows: Sequence[Sequence[str]], widths: Sequence[float], body: Style,
-                aligns: Sequence[str], pad: float = 3.0) -> Block:
+def table_block(
+    rows: Sequence[Sequence[str]],
+    widths: Sequence[float],
+    body: Style,
+    aligns: Sequence[str],
+    pad: float = 3.0,
+) -> Block:
     """Chinese three-line table: thick top and bottom rules, thin rule under the header."""
     head = replace(body, align="center", bold=True)
-    grid = [[para(cell, head if r == 0 else replace(body, align=aligns[k]), w - 2 * pad)
-             for k, (cell, w) in enumerate(zip(row, widths, strict=True))] for r, row in enumerate(rows)]
+    grid = [
+        [
+            para(cell, head if r == 0 else replace(body, align=aligns[k]), w - 2 * pad)
+            for k, (cell, w) in enumerate(zip(row, widths, strict=True))
+        ]
+        for r, row in enumerate(rows)
+    ]
     heights = [max(p.height for p in row) + 2 * pad for row in grid]
     total_w = sum(widths)
 
@@ -563,7 +578,9 @@ def _box(title: str, items: Sequence[str], width: float, pad: float = 4.0):
     return height, draw
 
 
-def box_grid(groups: Sequence[tuple[str, Sequence[str]]], width: float, cols: int = 3, gap: float = 8.0) -> Block:
+def box_grid(
+    groups: Sequence[tuple[str, Sequence[str]]], width: float, cols: int = 3, gap: float = 8.0
+) -> Block:
     """Boxed-text figure: one titled rectangle per group, laid out row by row."""
     bw = (width - gap * (cols - 1)) / cols
     boxes = [_box(title, items, bw) for title, items in groups]

@@ -67,22 +67,30 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+_COLUMNS: dict[tuple[Path, str], dict[str, str]] = {}
+
+
 def columns(db: Path, table: str) -> dict[str, str]:
-    with reader(db) as con:
-        return dict(con.execute("SELECT column_name, data_type FROM information_schema.columns "
-                                "WHERE table_name = ?", [table]).fetchall())
+    """name -> type of a table's or view's columns (read once per table)."""
+    if (db, table) not in _COLUMNS:
+        with reader(db) as con:
+            _COLUMNS[db, table] = dict(con.execute("SELECT column_name, data_type FROM information_schema.columns "
+                                                   "WHERE table_name = ?", [table]).fetchall())
+    return _COLUMNS[db, table]
 
 
 @pytest.mark.parametrize("table", sorted(CONTRACT))
 def test_contract_columns_exist(db: Path, table: str) -> None:
-    missing = [c for c in CONTRACT[table] if c not in columns(db, table)]
+    have = columns(db, table)
+    missing = [c for c in CONTRACT[table] if c not in have]
     assert not missing, f"{table} lacks CONTRACT.md columns {missing}"
 
 
 @pytest.mark.parametrize("kind", sorted(FACT_MODELS))
 def test_every_fact_field_is_a_column(db: Path, kind: str) -> None:
     fields = [f for f in FACT_MODELS[kind].model_fields if f != "boxes"]
-    assert not [f for f in fields if f not in columns(db, kind)]
+    have = columns(db, kind)
+    assert not [f for f in fields if f not in have]
 
 
 @pytest.mark.parametrize(("table", "model", "renamed", "elsewhere"), [

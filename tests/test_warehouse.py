@@ -232,3 +232,15 @@ def test_reader_refuses_a_newer_schema(tmp_path: Path) -> None:
         connect_reader(path)
     with pytest.raises(PolicyExtractError, match="newer than this policy-extract"):
         connect_writer(path)
+
+
+def test_known_documents_of_a_big_warehouse_is_fast(db: Path) -> None:
+    load_document(db, make_load(doc_id_of("a")))
+    with connect_writer(db) as con:
+        con.execute("""INSERT INTO documents (doc_id, status, ingested_at, pipeline_version)
+                       SELECT sha256(i::VARCHAR), 'ok', now()::TIMESTAMP, 'v1' FROM range(5000) t(i)""")
+    t = time.perf_counter()
+    known = known_documents(db)
+    took = time.perf_counter() - t
+    assert len(known) == 5001 and known[doc_id_of("a")] == ("0.1.0+abc", "ok", None)
+    assert took < 0.5, f"{took:.2f} s"

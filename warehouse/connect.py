@@ -68,12 +68,10 @@ def utc_now() -> datetime:
 
 def current_version(con: duckdb.DuckDBPyConnection) -> int:
     """Schema version recorded in the file; 0 for a file without our schema."""
-    found = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
-    ).fetchone()
-    if not found or not found[0]:
+    try:
+        row = con.execute("SELECT max(version) FROM schema_version").fetchone()
+    except duckdb.CatalogException:  # cheaper than asking information_schema first
         return 0
-    row = con.execute("SELECT max(version) FROM schema_version").fetchone()
     return int(row[0]) if row and row[0] is not None else 0
 
 

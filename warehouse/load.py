@@ -252,10 +252,10 @@ def known_documents(
     if not Path(db_path).is_file():
         return {}
     with reader(db_path, on_wait=on_wait, check_version=False) as con:
-        found = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'documents'")
-        if not found.fetchone()[0]:  # type: ignore[index]
+        try:
+            rows = con.execute("SELECT doc_id, pipeline_version, status, reason FROM documents").fetchall()
+        except duckdb.CatalogException:  # a file that was never migrated
             return {}
-        rows = con.execute("SELECT doc_id, pipeline_version, status, reason FROM documents").fetchall()
     return {doc_id: (version, status, reason) for doc_id, version, status, reason in rows}
 
 
