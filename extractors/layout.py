@@ -123,7 +123,7 @@ def _doc_lang(raws: Sequence[RawPage]) -> str:
     return "zh" if han * 5 >= han + latin and han else "en"
 
 
-def raw_to_page(raw: RawPage, repeated: set[tuple[str, str]], body_size: float, lang: str,
+def raw_to_page(raw: RawPage, repeated: set[tuple[str, str, int]], body_size: float, lang: str,
                 in_refs: bool) -> tuple[Page, bool]:
     """Order the page, build and classify blocks, then assemble Page.text and char boxes."""
     margin = {id(ln): kind for z, ln in raw.zones if (kind := margin_kind(z, ln, repeated))}

@@ -49,8 +49,9 @@ def column_geometry(items: Sequence[Item]) -> dict[tuple[int, bool], ColumnGeome
     for key, lines in groups.items():
         ls = sorted(lines, key=lambda ln: ln.top)
         gaps = [b.top - a.bottom for a, b in zip(ls, ls[1:]) if 0 <= b.top - a.bottom < 3 * a.size]
-        out[key] = ColumnGeometry(statistics.median(ln.x0 for ln in ls),
-                                  statistics.median(ln.x1 for ln in ls),
+        x0s = sorted(ln.x0 for ln in ls)
+        x1s = sorted(ln.x1 for ln in ls)
+        out[key] = ColumnGeometry(x0s[len(x0s) // 4], x1s[(len(x1s) * 3) // 4],
                                   statistics.median(gaps) if gaps else 0.5 * ls[0].size)
     return out
 
@@ -64,11 +65,13 @@ def starts_new_block(first: Line, prev: Line, cur: Line, geo: ColumnGeometry) ->
     if abs(cur.size - prev.size) > 0.12 * size or cur.bold != prev.bold:
         return True
     hanging = bool(LIST_RE.match(first.text.lstrip()))
-    if cur.x0 > geo.left + 0.8 * size and cur.x0 > prev.x0 + 0.8 * size and not hanging:
+    centred = abs((cur.x0 + cur.x1) - (prev.x0 + prev.x1)) < 2 * size
+    if cur.x0 > geo.left + 0.8 * size and cur.x0 > prev.x0 + 0.8 * size and not hanging \
+            and not centred:
         return True
     end = prev.text.rstrip()[-1:]
     if prev.x1 < geo.right - 2.5 * size and cur.x0 < prev.x1 and (
-            end in "。.!?！？：:；;" or is_cjk(end)):
+            end in "。.!?！？：:；;" or is_cjk(end) and cur.x0 <= prev.x0 + 0.5 * size):
         return True
     t = cur.text.lstrip()
     return bool(HEADING_NUM_RE.match(t) or CAPTION_RE.match(t) or

@@ -42,29 +42,32 @@ def is_page_number(text: str) -> bool:
 
 
 def zone_lines(lines: Sequence[Line], height: float) -> list[tuple[str, Line]]:
-    """Lines in the page's top or bottom margin zone, tagged 'header' or 'footer'."""
-    out: list[tuple[str, Line]] = []
-    for ln in lines:
-        if ln.bottom <= HEADER_ZONE * height:
-            out.append(("header", ln))
-        elif ln.top >= FOOTER_ZONE * height:
-            out.append(("footer", ln))
+    """The first and last few lines of a page when they sit in its top or bottom margin zone."""
+    ordered = sorted(lines, key=lambda ln: ln.top)
+    out = [("header", ln) for ln in ordered[:3] if ln.bottom <= HEADER_ZONE * height]
+    out += [("footer", ln) for ln in ordered[-3:] if ln.top >= FOOTER_ZONE * height
+            and not any(ln is o for _, o in out)]
     return out
 
 
-def repeated_keys(pages_zones: Sequence[Sequence[tuple[str, Line]]]) -> set[tuple[str, str]]:
-    """(zone, key) pairs that repeat on enough pages to be running headers or footers."""
-    counts: Counter[tuple[str, str]] = Counter()
+def _key(zone: str, line: Line) -> tuple[str, str, int]:
+    """Running headers and footers repeat their text and their height on the page."""
+    return zone, zone_key(line.text), round(line.top / 8)
+
+
+def repeated_keys(pages_zones: Sequence[Sequence[tuple[str, Line]]]) -> set[tuple[str, str, int]]:
+    """(zone, key, y) triples that repeat on enough pages to be running headers or footers."""
+    counts: Counter[tuple[str, str, int]] = Counter()
     for zones in pages_zones:
-        counts.update({(z, zone_key(ln.text)) for z, ln in zones if ln.text.strip()})
+        counts.update({_key(z, ln) for z, ln in zones if ln.text.strip()})
     n = len(pages_zones)
     need = max(2, min(3, n // 3 + 1)) if n > 1 else 99
     return {k for k, c in counts.items() if c >= need}
 
 
-def margin_kind(zone: str, line: Line, repeated: set[tuple[str, str]]) -> str | None:
+def margin_kind(zone: str, line: Line, repeated: set[tuple[str, str, int]]) -> str | None:
     """'header'/'footer' for a margin line that repeats or is a bare page number."""
-    if (zone, zone_key(line.text)) in repeated or is_page_number(line.text):
+    if _key(zone, line) in repeated or is_page_number(line.text):
         return zone
     return None
 
@@ -96,7 +99,8 @@ def _is_heading(t: str, size: float, body_size: float, bold: bool, n_lines: int)
     short = len(t) <= 60 and n_lines <= 3 and not t.endswith(("。", "；", ";", ",", "，"))
     if REF_HEADING_RE.match(t):
         return True
-    if HEADING_NUM_RE.match(t) and short and not re.match(r"^\d+(\.\d+)?\s*[%年万亿]", t):
+    if HEADING_NUM_RE.match(t) and short and not re.match(r"^\d+(\.\d+)?\s*[%年万亿]", t) \
+            and (not body_size or size >= 0.95 * body_size):
         return True
     if body_size and size >= 1.1 * body_size and len(t) <= 120 and n_lines <= 4:
         return True

@@ -85,27 +85,41 @@ def _row_span(row: Sequence[Char]) -> tuple[float, float, float]:
 
 
 def _fold_small_rows(rows: list[list[Char]]) -> list[list[Char]]:
-    """A row of small chars that overlaps a bigger neighbour vertically is its sub/superscript."""
+    """Small chars that overlap a bigger neighbouring row vertically are its sub/superscripts;
+    char by char, since a marker can fall into the other column's row of the same baseline."""
     spans = [_row_span(r) for r in rows]
-    merged = [False] * len(rows)
     for i, row in enumerate(rows):
-        top, bottom, size = spans[i]
-        for j in (i - 1, i + 1):
-            if not 0 <= j < len(rows) or merged[j]:
-                continue
-            otop, obottom, osize = spans[j]
-            overlap = min(bottom, obottom) - max(top, otop)
-            if size < 0.8 * osize and overlap > 0.25 * (bottom - top) and _near_x(row, rows[j]):
-                rows[j].extend(row)
-                merged[i] = True
-                break
-    return [r for r, m in zip(rows, merged) if not m]
+        small_row = any(spans[i][2] < 0.8 * spans[j][2] for j in range(max(i - 6, 0), i + 7)
+                        if j < len(rows))
+        strays = [c for c in row if (small_row or float(c["size"]) < 0.8 * spans[i][2])
+                  and _stray(c, row, spans[i][2])]
+        if not strays:
+            continue
+        moved: set[int] = set()
+        for c in strays:
+            for j in sorted(range(i - 6, i + 7), key=lambda j: abs(j - i)):
+                if j == i or not 0 <= j < len(rows) or float(c["size"]) >= 0.8 * spans[j][2]:
+                    continue
+                ov = min(c["bottom"], spans[j][1]) - max(c["top"], spans[j][0])
+                if ov > 0.25 * (c["bottom"] - c["top"]) and _near_x(c, rows[j]):
+                    rows[j].append(c)
+                    moved.add(id(c))
+                    break
+        row[:] = [c for c in row if id(c) not in moved]
+    return [r for r in rows if r]
 
 
-def _near_x(small: Sequence[Char], big: Sequence[Char]) -> bool:
-    """Every small char sits within about one em of some char of the big row."""
-    xs = sorted((c["x0"], c["x1"], float(c["size"])) for c in big)
-    return all(any(x0 - sz <= s["x0"] <= x1 + sz for x0, x1, sz in xs) for s in small)
+def _stray(c: Char, row: Sequence[Char], row_size: float) -> bool:
+    """A char that may belong to another row: every char of a row of small chars, or a small
+    char with no big char of its own row next to it."""
+    if float(c["size"]) >= 0.8 * row_size:
+        return True
+    return not any(float(o["size"]) >= 0.8 * row_size and _near_x(c, [o]) for o in row)
+
+
+def _near_x(s: Char, big: Sequence[Char]) -> bool:
+    """The small char sits within about one em of some char of the big row."""
+    return any(c["x0"] - c["size"] <= s["x0"] <= c["x1"] + c["size"] for c in big)
 
 
 def row_to_pieces(row: list[Char]) -> list[list[Char]]:
@@ -138,7 +152,8 @@ def pieces_to_lines(pieces: list[list[Char]], gutters: Sequence[float]) -> list[
 def chars_to_line(chars: list[Char]) -> Line:
     """Build a Line: text without superscript citation markers, which are recorded apart."""
     chars = [c for c in chars if c["text"]]
-    size = mode_size(chars)
+    biggest = max(float(c["size"]) for c in chars)
+    size = mode_size(c for c in chars if float(c["size"]) >= 0.8 * biggest)
     body = [c for c in chars if abs(float(c["size"]) - size) < 0.6] or chars
     top = min(c["top"] for c in body)
     bottom = max(c["bottom"] for c in body)

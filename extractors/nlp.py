@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,7 @@ RULES_DIR = Path(__file__).parent / "rules"
 jieba.setLogLevel(logging.WARNING)
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_rules(name: str, lang: str | None = None) -> Any:
     """Parsed YAML of rules/<lang>/<name>.yaml (or rules/<name>.yaml): rules are data, read once."""
     path = RULES_DIR / lang / f"{name}.yaml" if lang else RULES_DIR / f"{name}.yaml"

@@ -26,7 +26,7 @@ def page_to_tables_debug(page: Any, doc_id: str) -> list[tuple[DocTable | None, 
     """Every grid found on the page with the table made of it, or None and the reason it was rejected."""
     if not page.horizontal_edges:
         return []
-    chars = [c for c in page.chars if c["text"].strip()]
+    chars = list(page.chars)
     grids = find_grids(page, caption_tops(chars))
     out: list[tuple[DocTable | None, str | None]] = []
     kept: list[Grid] = []

@@ -89,11 +89,13 @@ def crossing_lines(grid: Grid, chars: list[Char], size: float) -> tuple[int, int
             return -2
         return next((i for i, g in enumerate(grid.cells)
                      if g.bbox[0] <= x <= g.bbox[2] and g.bbox[1] <= y <= g.bbox[3]), -1)
-    n, lines = 0, group_lines(chars_in(chars, (x0 - 2 * size, top, x1 + 2 * size, bottom)))
+    near = [c for c in chars if c["text"].strip()]
+    n, lines = 0, group_lines(chars_in(near, (x0 - 2 * size, top, x1 + 2 * size, bottom)))
     for ln in lines:
         for a, b in zip(ln, ln[1:]):
             ca, cb = cell_of(a), cell_of(b)
-            if b["x0"] - a["x1"] < cfg("word_gap_ratio") * size and ca != cb and -1 not in (ca, cb):
+            gap = (b["x0"] - a["x1"]) / size
+            if 0.1 < gap < cfg("word_gap_ratio") and ca != cb and -1 not in (ca, cb):
                 n += 1
                 break
     return n, len(lines)

@@ -6,7 +6,7 @@ import statistics
 from collections import Counter
 from typing import Any
 
-from extractors.cjk import join_lines, line_to_text
+from extractors.cjk import is_cjk, line_to_text
 from extractors.tables_grid import Bbox, Grid, GridCell, cfg
 
 Char = dict[str, Any]
@@ -64,8 +64,16 @@ def untrusted(chars: list[Char]) -> bool:
 def cell_text(chars: list[Char], size: float) -> tuple[str, tuple[str, ...]]:
     """A cell's chars -> joined text (CJK without spaces, English with) and its reference markers."""
     body, refs = split_markers(chars, size)
-    lines = [line_to_text(ln) for ln in group_lines(body)]
-    text, _ = join_lines(lines)
+    grouped = [ln for ln in group_lines(body) if "".join(c["text"] for c in ln).strip()]
+    right = max((ln[-1]["x1"] for ln in grouped), default=0.0)
+    text = ""
+    for i, ln in enumerate(grouped):
+        t = line_to_text(ln)[0].strip()
+        if i and text and t:
+            short = grouped[i - 1][-1]["x1"] < right - 1.5 * size
+            digits = text[-1].isdigit() and t[0].isdigit()
+            text += " " if short or not (digits or is_cjk(text[-1]) or is_cjk(t[0])) else ""
+        text += t
     return " ".join(text.split()) if not any("\u4e00" <= ch <= "\u9fff" for ch in text) else text.strip(), tuple(refs)
 
 
@@ -81,17 +89,25 @@ def x_runs(chars: list[Char], gap: float) -> list[tuple[float, float]]:
 
 
 def body_rows(lines: list[list[Char]], xs: list[float]) -> list[list[list[Char]]]:
-    """Group body lines into rows: a wide line gap or (with even spacing) text in column 0 starts a row."""
+    """Group body lines into rows: a wide empty band starts a row, else (even spacing) text in column 0."""
     if not lines:
         return []
-    tops = [min(c["top"] for c in ln) for ln in lines]
-    gaps = [b - a for a, b in zip(tops, tops[1:])]
-    uneven = bool(gaps) and max(gaps) > 1.3 * min(gaps)
-    limit = min(gaps) * 1.3 if gaps else 0
+    merged: list[list[Char]] = [list(lines[0])]
+    for ln in lines[1:]:
+        if min(c["top"] for c in ln) < max(c["bottom"] for c in merged[-1]) - 0.5:
+            merged[-1].extend(ln)
+        else:
+            merged.append(list(ln))
+    lines = merged
+    bands = [min(c["top"] for c in b) - max(c["bottom"] for c in a) for a, b in zip(lines, lines[1:])]
+    pos = [b for b in bands if b > 0] or [0.0]
+    m = min(pos)
+    limit = max(1.8 * m, m + 3)
+    uneven = any(b > limit for b in bands)
     rows: list[list[list[Char]]] = [[lines[0]]]
     for i, ln in enumerate(lines[1:]):
         col0 = any(c["x1"] <= xs[1] + 1 for c in ln)
-        if (uneven and gaps[i] > limit) or (not uneven and col0):
+        if (uneven and bands[i] > limit) or (not uneven and col0):
             rows.append([ln])
         else:
             rows[-1].append(ln)

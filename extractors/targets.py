@@ -13,10 +13,10 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from extractors.actors import document_actor, find_actors, section_actor
+from extractors.actors import document_actor, find_actors, load_actors, section_actor
 from extractors.dates import date_fact_id, doc_year, find_dates
 from extractors.provenance import evidence, text_lang
-from extractors.sentences import BODY_KINDS, document_sentences
+from extractors.sentences import BODY_KINDS, Sentence, document_sentences
 from extractors.tables import table_to_targets_rows
 from extractors.targets_find import TextTarget, find_targets
 from extractors.targets_rules import classify, subject_of
@@ -71,7 +71,7 @@ def _sentence_targets(doc: Document, table_pages: set[int], plan: tuple[int, int
     carry: str | None = None
     last: list[dict[str, Any]] = []
     ref = doc_year(doc)
-    for s in document_sentences(doc, BODY_KINDS | {"table"}):
+    for s in joined_sentences(doc):
         if s.block_kind == "table" and s.page_no in table_pages:
             continue
         if s.block_kind == "heading":
@@ -84,10 +84,49 @@ def _sentence_targets(doc: Document, table_pages: set[int], plan: tuple[int, int
         found = find_targets(s.text, lang)
         if not found and last:
             _apply_goals_by(s.text, last)
-        fallback = carry or section_actor(doc, s.page_no, s.start) or document_actor(doc) or title_actor(doc)
+        fallback = carry or section_actor(doc, s.page_no, s.start) or issuer_country(doc)
         last = [p for t in found for p in _payloads(doc, s.page_no, s.start, s.text, t, fallback, lang,
                                                      plan, ref)]
         yield from last
+
+
+_OPEN_END = re.compile(r"[^。！？；.!?;:：]$")
+
+
+def joined_sentences(doc: Document) -> Iterator[Sentence]:
+    """Body sentences, with a paragraph the layout cut mid-sentence joined to the next one on its page."""
+    kinds = (BODY_KINDS - {"footnote"}) | {"table"}
+    pending: Sentence | None = None
+    for s in document_sentences(doc, kinds):
+        if (pending is not None and s.page_no == pending.page_no and s.block_kind == pending.block_kind == "paragraph"
+                and not re.match(r"[①-⑳\[]", s.text) and text_lang(s.text, doc.lang) == text_lang(pending.text)):
+            text = doc.pages[s.page_no - 1].text[pending.start:s.end]
+            s = Sentence(s.page_no, pending.start, s.end, text, s.block_kind)
+        elif pending is not None:
+            yield pending
+        pending = None
+        if s.block_kind == "paragraph" and _OPEN_END.search(s.text) and len(s.text) < 400:
+            pending = s
+            continue
+        yield s
+    if pending is not None:
+        yield pending
+
+
+def _is_place(actor: str) -> bool:
+    return len(actor) == 2 or "-" in actor or actor in ("EU", "GLOBAL")
+
+
+def issuer_country(doc: Document) -> str | None:
+    """The issuer's country or province (CONTRACT.md), not the ministry: 科技部 -> CN, 江苏省发展改革委 -> CN-JS."""
+    if doc.meta.issuer:
+        for a in load_actors():
+            if isinstance(a["id"], str) and _is_place(a["id"]) and any(s and s in doc.meta.issuer for s in [a["zh"], *a.get("synonyms", [])]):
+                return a["id"]
+    actor = document_actor(doc)
+    if actor and _is_place(actor):
+        return actor
+    return "CN" if doc.lang == "zh" else title_actor(doc)
 
 
 def title_actor(doc: Document) -> str | None:
@@ -152,7 +191,7 @@ def _cell_targets(doc: Document, table: DocTable, used: set, plan: tuple[int, in
         text = page.text[span[0]:span[1]]
         lang = text_lang(text, doc.lang)
         fallback = (_row_actor(table, cell.row_no) or section_actor(doc, cell.page_no, span[0])
-                    or document_actor(doc))
+                    or issuer_country(doc))
         for t in find_targets(text, lang):
             yield from _payloads(doc, cell.page_no, span[0], text, t, fallback, lang, plan, ref)
 
@@ -182,7 +221,7 @@ def _indicator_payload(doc: Document, table: DocTable, row: dict[str, Any]) -> d
     ev = _cell_evidence(doc, table, cell)
     indicator = re.sub(r"\s+", "", str(row.get("indicator") or ""))
     kind, rule = classify(doc.lang, v.unit_class, [indicator])
-    actor = section_actor(doc, cell.page_no, ev["char_start"]) or document_actor(doc)
+    actor = section_actor(doc, cell.page_no, ev["char_start"]) or issuer_country(doc)
     p = {**ev, "rule_id": rule or "table.indicator", "actor": actor, "actor_surface": None, "kind": kind,
          "subject": subject_of(indicator), "subject_surface": indicator or None, "value": v.value,
          "value_max": v.value_max, "unit": v.unit, "unit_surface": v.unit_surface, "qualifier": v.qualifier,

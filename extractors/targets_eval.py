@@ -36,7 +36,28 @@ def field_agrees(gold: Any, found: Any) -> bool:
     return gold == found
 
 
-def evaluate(found: list[dict[str, Any]], gold: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
+def gold_span(page_text: str, quote: str) -> tuple[int, int] | None:
+    """Offsets of a gold quote in the page text, ignoring whitespace and citation markers."""
+    chars = [re.escape(c) for c in quote if not c.isspace()]
+    if not chars:
+        return None
+    gap = r"(?:\s|\[\d+(?:[,，–-]\d+)*\]|[①-⑳])*"
+    m = re.search(gap.join(chars), page_text)
+    return (m.start(), m.end()) if m else None
+
+
+def _overlaps(g: dict[str, Any], f: dict[str, Any], pages: dict[int, str] | None) -> bool:
+    """Same page and overlapping quote: by offsets when the page text is known, else by the words."""
+    if g["page_no"] is not None and g["page_no"] != f["page_no"]:
+        return False
+    span = gold_span(pages[f["page_no"]], g["quote"]) if pages and f["page_no"] in pages else None
+    if span is not None:
+        return span[0] < f["char_end"] and f["char_start"] < span[1]
+    return quotes_overlap(g["quote"], f["quote"])
+
+
+def evaluate(found: list[dict[str, Any]], gold: dict[str, Any], fields: tuple[str, ...],
+             pages: dict[int, str] | None = None) -> dict[str, Any]:
     """Precision, recall and per-field agreement of `found` target payloads against one gold file."""
     golds = gold["facts"]["targets"]
     scope = set(gold.get("scope_pages") or [])
@@ -44,7 +65,7 @@ def evaluate(found: list[dict[str, Any]], gold: dict[str, Any], fields: tuple[st
     pairs = []
     for gi, g in enumerate(golds):
         for fi, f in enumerate(cands):
-            if (g["page_no"] is None or g["page_no"] == f["page_no"]) and quotes_overlap(g["quote"], f["quote"]):
+            if _overlaps(g, f, pages):
                 score = sum(field_agrees(g.get(k), f.get(k)) for k in fields if k in g)
                 pairs.append((-score, gi, fi))
     used_g, used_f, matched = set(), set(), []
@@ -60,22 +81,15 @@ def evaluate(found: list[dict[str, Any]], gold: dict[str, Any], fields: tuple[st
             "extra": [f["quote"] for i, f in enumerate(cands) if i not in used_f]}
 
 
-def _payloads_of(path: Path) -> list[dict[str, Any]]:
-    """Run layout, tables and targets on one PDF (the full pipeline when its modules exist)."""
+def _payloads_of(path: Path) -> tuple[list[dict[str, Any]], dict[int, str]]:
+    """Run the pipeline on one PDF: target payloads and the text of each page."""
     import hashlib
 
-    doc_id = hashlib.sha256(path.read_bytes()).hexdigest()
-    try:
-        from extractors.pipeline import pdf_to_package
-        pkg = pdf_to_package(path, doc_id, path.name)
-        return [c.payload for c in pkg.candidates if c.kind == "targets"]
-    except ImportError:
-        import pdfplumber
+    from extractors.pipeline import pdf_to_package
 
-        from extractors import layout, tables, targets
-        with pdfplumber.open(path) as pdf:
-            doc, found = layout.pdf_to_document(pdf, doc_id, path.name)
-        return [c.payload for c in targets.extract(doc, tables.finalize(doc, found))]
+    pkg = pdf_to_package(path, hashlib.sha256(path.read_bytes()).hexdigest(), path.name)
+    pages = {p.page_no: p.text for p in pkg.document.pages}
+    return [c.payload for c in pkg.candidates if c.kind == "targets"], pages
 
 
 def main(argv: list[str]) -> int:
@@ -87,7 +101,8 @@ def main(argv: list[str]) -> int:
         if pdf is None:
             print(f"{name}: {gold['file_name']} not found, skipped")
             continue
-        r = evaluate(_payloads_of(pdf), gold, KEY_FIELDS)
+        payloads, pages = _payloads_of(pdf)
+        r = evaluate(payloads, gold, KEY_FIELDS, pages)
         print(f"{Path(name).name}: gold {r['n_gold']} found {r['n_found']} tp {r['tp']} "
               f"P {r['precision']:.2f} R {r['recall']:.2f}")
         print("   fields: " + ", ".join(f"{k} {v:.2f}" for k, v in r["fields"].items()))

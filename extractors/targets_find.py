@@ -273,7 +273,7 @@ def _milestone(ctx: _Ctx, rule, m: re.Match) -> TextTarget | None:
         return None
     year = _deadline_for(ctx, m.start(), m.end())
     prev_clause = ctx.clause(max(ca - 1, 0))[0]
-    if year is None or year.end - year.start >= 3 and "五" in s[year.start:year.end] or year.end < prev_clause:
+    if year is None or year.start_year is not None or year.end < prev_clause:
         return None  # a milestone needs a written year in its own or the previous clause
     if ctx.lang == "en" and (year.start_year or min(abs(year.start - m.end()), abs(m.start() - year.end)) > 25):
         return None  # English milestones read 'net zero by 2050': the year sits right by the words

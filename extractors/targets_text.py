@@ -29,13 +29,20 @@ class Squeezed:
         return self.index[start], self.index[end - 1] + 1
 
 
+_MARKER_RE = re.compile(r"\n(?:\[\d+(?:[,，–-]\d+)*\]|[①-⑳])(?=\n)")
+"""A citation marker the layout set on its own line inside a sentence ('需\n[1]\n在2030年前减半')."""
+
+
 def squeeze(text: str) -> Squeezed:
     """Drop whitespace unless it sits between two ASCII chars; full-width digits to ASCII; mask 《titles》."""
     t = text.translate(_TRANS)
     out: list[str] = []
     idx: list[int] = []
     n = len(t)
+    skip = {i for m in _MARKER_RE.finditer(t) for i in range(m.start(), m.end())}
     for i, c in enumerate(t):
+        if i in skip:
+            continue
         if c.isspace():
             if not out or out[-1] == " ":
                 continue

@@ -30,11 +30,18 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     return {r["id"]: re.compile(r["pattern"]) for r in load_rules("technologies", "zh")["patterns"]}
 
 
+def is_item(text: str) -> bool:
+    """A technology name, not a number, unit or sentence: two CJK characters or a word of 3 letters."""
+    if len(text) > 60 or re.match(r"^[\d.,%~\-–—～\s]", text):
+        return False
+    return bool(re.search(r"[\u4e00-\u9fff].*[\u4e00-\u9fff]|[A-Za-z]{3}", text))
+
+
 def split_items(text: str) -> list[str]:
     """'A、B、C等' -> ['A', 'B', 'C']: list separators, a trailing 等 dropped, line breaks joined."""
-    text = re.sub(r"\s*\n\s*", "", text.strip())
-    text = _patterns()["tech.table.trailing_etc"].sub("", text)
-    return [p.strip() for p in _patterns()["tech.table.split"].split(text) if p.strip()]
+    text = re.sub(r"(?<=[^\x00-\x7f])\s*\n\s*|\s*\n\s*(?=[^\x00-\x7f])", "", text.strip())
+    text = _patterns()["tech.table.trailing_etc"].sub("", re.sub(r"\s*\n\s*", " ", text))
+    return [p.strip() for p in _patterns()["tech.table.split"].split(text) if is_item(p.strip())]
 
 
 def _is_header(table: DocTable, cell: TableCell) -> bool:

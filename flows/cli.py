@@ -103,6 +103,9 @@ def evaluate(
         raise typer.Exit(EXIT_PARTIAL)
 
 
+import flows.cli_audit  # noqa: E402,F401 - registers audit, review, diff
+
+
 def main() -> None:
     """Entry point: one line on stderr and the contract's exit code, never a traceback."""
     try:

@@ -17,6 +17,8 @@ class Found:
 
     path: Path
     source: str
+    file_name: str | None = None
+    """The name it arrived under when that is not path.name (a fetched URL's original name)."""
 
 
 def paths_to_files(args: list[Path], store: Path | None = None) -> list[Found]:

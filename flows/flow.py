@@ -29,6 +29,14 @@ def extract_task(job: DocJob, limits: Limits) -> WorkResult:
     return extract_in_child(job.stored, job.doc_id, job.file_name, limits)
 
 
+@task(name="extract-document-remote", cache_policy=NO_CACHE, task_run_name="extract {job.file_name}")
+def extract_remote_task(job: DocJob, limits: Limits) -> str:
+    """The same on a Dask worker; the result travels back to the one loader as JSON text."""
+    from flows.worker import extract_in_child, result_to_json
+
+    return result_to_json(extract_in_child(job.stored, job.doc_id, job.file_name, limits))
+
+
 @task(name="load-document", cache_policy=NO_CACHE,
       task_run_name="load {job.file_name}")
 def load_task(job: DocJob, result: WorkResult, opts: IngestOptions) -> Outcome:
@@ -42,12 +50,16 @@ def load_task(job: DocJob, result: WorkResult, opts: IngestOptions) -> Outcome:
 def ingest_flow(jobs: list[DocJob], opts: IngestOptions,
                 progress: Callable[[Outcome], None] | None = None) -> list[Outcome]:
     """Extraction fans out over threads that each drive one child process; loading stays one writer."""
+    from flows.worker import json_to_result
+
     outcomes: list[Outcome] = []
-    futures = [extract_task.submit(j, opts.limits) for j in jobs]
+    extract = extract_remote_task if opts.dask else extract_task
+    futures = [extract.submit(j, opts.limits) for j in jobs]
     by_future = dict(zip(futures, jobs, strict=True))
     for fut in as_completed(futures):
         job = by_future[fut]
-        outcome = load_task(job, fut.result(), opts)
+        result = fut.result()
+        outcome = load_task(job, json_to_result(result) if isinstance(result, str) else result, opts)
         outcomes.append(outcome)
         if progress:
             progress(outcome)
@@ -58,10 +70,20 @@ def run_ingest_flow(jobs: list[DocJob], opts: IngestOptions,
                     progress: Callable[[Outcome], None] | None = None) -> list[Outcome]:
     """Run the flow; a Prefect that cannot start or a flow that crashes becomes one clear error."""
     try:
-        runner = ThreadPoolTaskRunner(max_workers=max(1, opts.workers))
-        return ingest_flow.with_options(task_runner=runner)(jobs, opts, progress)
+        return ingest_flow.with_options(task_runner=task_runner_of(opts))(jobs, opts, progress)
     except PolicyExtractError:
         raise
     except Exception as e:  # noqa: BLE001 - Prefect's own tracebacks never reach the user
         msg = " ".join(str(e).split())[:300] or type(e).__name__
         raise PolicyExtractError(f"the Prefect run failed: {msg} (is PREFECT_API_URL reachable?)") from e
+
+
+def task_runner_of(opts: IngestOptions) -> object:
+    """Threads that each drive a child process, or an existing Dask cluster (--dask ADDRESS)."""
+    if not opts.dask:
+        return ThreadPoolTaskRunner(max_workers=max(1, opts.workers))
+    try:
+        from prefect_dask import DaskTaskRunner
+    except ImportError as e:
+        raise PolicyExtractError("--dask needs prefect-dask: pip install prefect-dask") from e
+    return DaskTaskRunner(address=opts.dask)

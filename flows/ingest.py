@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,6 +37,10 @@ class IngestOptions:
     force: bool = False
     limits: Limits = Limits()
     on_wait: Callable[[str], None] | None = None
+    reextract: bool = False
+    """Also re-extract every stored document an older pipeline version loaded (new runs, reviews kept)."""
+    dask: str | None = None
+    """Parse on the Dask cluster at this scheduler address instead of local child processes."""
 
 
 def now() -> datetime:
@@ -44,21 +48,43 @@ def now() -> datetime:
 
 
 def ingest(args: list[Path], opts: IngestOptions, progress: Callable[[Outcome], None] | None = None,
-           on_plan: Callable[[int], None] | None = None) -> list[Outcome]:
-    """The whole ingest; Prefect starts only when some document really needs parsing."""
-    found = paths_to_files(args, store=opts.store)
+           on_plan: Callable[[int], None] | None = None, found: Sequence[Found] = ()) -> list[Outcome]:
+    """The whole ingest; Prefect starts only when some document really needs parsing.
+
+    `found` adds files that arrived otherwise (fetched URLs: their source is the URL)."""
+    from flows.fetch import fetched_origin
+    from warehouse.forget import forgotten_ids
+
+    files = [fetched_origin(f) for f in paths_to_files(args, store=opts.store)] + list(found)
     known = loading.known_documents(opts.db, opts.on_wait)
+    blocked = set() if opts.force else forgotten_ids(opts.db, opts.on_wait)
     version = pipeline_version()
     outcomes: list[Outcome] = []
-    jobs: list[DocJob] = []
-    for f in found:
-        job_or_outcome = _triage(f, opts, known, version)
+    jobs: dict[str, DocJob] = {}
+    for f in files:
+        job_or_outcome = _triage(f, opts, known, version, blocked, jobs)
         if isinstance(job_or_outcome, DocJob):
-            jobs.append(job_or_outcome)
+            jobs[job_or_outcome.doc_id] = job_or_outcome
         else:
             outcomes.append(job_or_outcome)
             if progress:
                 progress(job_or_outcome)
+    if opts.reextract:
+        stale, missing = stale_jobs(opts, version, set(jobs) | blocked)
+        jobs.update((j.doc_id, j) for j in stale)
+        outcomes.extend(missing)
+        for o in missing:
+            if progress:
+                progress(o)
+    return outcomes + _parse_all(list(jobs.values()), opts, progress, on_plan)
+
+
+def _parse_all(jobs: list[DocJob], opts: IngestOptions, progress: Callable[[Outcome], None] | None,
+               on_plan: Callable[[int], None] | None) -> list[Outcome]:
+    """The jobs through the Prefect flow, largest first when parallel (the batch ends sooner)."""
+    outcomes: list[Outcome] = []
+    if opts.workers > 1 or opts.dask:
+        jobs.sort(key=lambda j: j.stored.stat().st_size, reverse=True)
     if on_plan:
         on_plan(len(jobs))
     if jobs:
@@ -69,10 +95,16 @@ def ingest(args: list[Path], opts: IngestOptions, progress: Callable[[Outcome], 
 
 
 def _triage(f: Found, opts: IngestOptions, known: dict[str, tuple[str, str, str | None]],
-            version: str) -> DocJob | Outcome:
+            version: str, blocked: set[str], jobs: dict[str, DocJob]) -> DocJob | Outcome:
     """Byte checks, hash, store; an unchanged document only gets its new name recorded."""
-    name = f.path.name
+    name = f.file_name or f.path.name
     doc_id = sha256_of(f.path)
+    if doc_id in blocked:
+        return Outcome(path=f.source, doc_id=doc_id, status="failed", skipped=True,
+                       error=f"{name}: this document was forgotten (taken down); --force ingests it again")
+    if doc_id in jobs:
+        loading.record_source(opts, doc_id, f.source, name)
+        return Outcome(path=f.source, doc_id=doc_id, status="ok", skipped=True)
     try:
         check_bytes(f.path, opts.limits.max_bytes)
     except DocumentRejected as e:
@@ -84,3 +116,28 @@ def _triage(f: Found, opts: IngestOptions, known: dict[str, tuple[str, str, str 
         return Outcome(path=f.source, doc_id=doc_id, status="ok" if seen[1] == "ok" else "failed",
                        skipped=True, reason=seen[2] if seen[1] != "ok" else None)  # type: ignore[arg-type]
     return DocJob(f.path, f.source, name, doc_id, stored)
+
+
+def stale_jobs(opts: IngestOptions, version: str, exclude: set[str]) -> tuple[list[DocJob], list[Outcome]]:
+    """Stored documents an older pipeline version loaded, to parse again from raw/store/<doc_id>.pdf."""
+    from warehouse.connect import reader
+
+    if not opts.db.is_file():
+        return [], []
+    with reader(opts.db, on_wait=opts.on_wait, check_version=False) as con:
+        rows = con.execute("SELECT doc_id, source, file_name, stored_path FROM documents "
+                           "WHERE pipeline_version <> ? AND stored_path IS NOT NULL ORDER BY doc_id",
+                           [version]).fetchall()
+    jobs: list[DocJob] = []
+    missing: list[Outcome] = []
+    for doc_id, source, file_name, stored_path in rows:
+        if doc_id in exclude:
+            continue
+        stored = next((p for p in (Path(stored_path), opts.store / f"{doc_id}.pdf") if p.is_file()), None)
+        if stored is None:
+            missing.append(Outcome(path=source or file_name, doc_id=doc_id, status="failed",
+                                   error=f"{file_name}: stored copy {stored_path} is missing; ingest the file "
+                                         "again to re-extract it"))
+            continue
+        jobs.append(DocJob(stored, source or str(stored), file_name or stored.name, doc_id, stored))
+    return jobs, missing

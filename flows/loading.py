@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections import Counter
 from pathlib import Path
@@ -53,12 +54,14 @@ def load_result(job: DocJob, result: WorkResult, opts: IngestOptions) -> Outcome
     if result.package is None:
         return record_failure(opts, job.doc_id, job.source, job.file_name, job.stored,
                               result.reason or "parse_error", result.error or "unknown failure")
+    t_validate = time.perf_counter()
     try:
         facts, rejections = package_to_facts(result.package)
     except Exception as e:  # noqa: BLE001 - a validation crash fails this document only
         return record_failure(opts, job.doc_id, job.source, job.file_name, job.stored, "parse_error",
                               f"{job.file_name}: validation failed ({one_line(e)})")
     pkg = result.package
+    validate_s = time.perf_counter() - t_validate
     finished = now()
     load = DocumentLoad(
         doc_id=job.doc_id, source=job.source, file_name=job.file_name, stored_path=str(job.stored),
@@ -69,7 +72,11 @@ def load_result(job: DocJob, result: WorkResult, opts: IngestOptions) -> Outcome
     counts = Counter(f.KIND for f in facts)
     counts["doc_tables"] = len(pkg.tables)
     counts["rejections"] = len(rejections)
-    return _load(opts, load, job.source, pages=len(pkg.document.pages), counts=dict(counts))
+    t_load = time.perf_counter()
+    outcome = _load(opts, load, job.source, pages=len(pkg.document.pages), counts=dict(counts))
+    metrics = {**pkg.stage_seconds, "validate": validate_s, "load": time.perf_counter() - t_load,
+               "child_total": result.seconds, "peak_rss_mb": result.peak_rss_mb}
+    return outcome.model_copy(update={"metrics": metrics})
 
 
 def _load(opts: IngestOptions, load: DocumentLoad, source: str, pages: int, counts: dict[str, int]) -> Outcome:

@@ -52,27 +52,28 @@ def has_eof_marker(path: Path) -> bool:
         return b"%%EOF" in f.read()
 
 
-def check_structure(path: Path, max_pages: int) -> int:
+def check_structure(path: Path, max_pages: int, name: str | None = None) -> int:
     """Encryption (the empty password is tried) and the page cap, with pypdf; returns the page count."""
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
+    name = name or path.name
     try:
         reader = PdfReader(str(path), strict=False)
         if reader.is_encrypted and not reader.decrypt(""):
-            raise DocumentRejected("encrypted", f"{path.name}: encrypted with a user password "
+            raise DocumentRejected("encrypted", f"{name}: encrypted with a user password "
                                                 "(decrypt it first, e.g. qpdf --decrypt)")
         n = len(reader.pages)
     except DocumentRejected:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError) as e:
         reason = "malformed" if has_eof_marker(path) else "truncated"
-        raise DocumentRejected(reason, f"{path.name}: {reason} PDF ({one_line(e)})") from e
+        raise DocumentRejected(reason, f"{name}: {reason} PDF ({one_line(e)})") from e
     if n > max_pages:
-        raise DocumentRejected("too_many_pages", f"{path.name}: {n} pages is over the {max_pages}-page cap "
+        raise DocumentRejected("too_many_pages", f"{name}: {n} pages is over the {max_pages}-page cap "
                                                  "(raise it with --max-pages)")
     if n == 0:
-        raise DocumentRejected("malformed", f"{path.name}: the PDF has no pages")
+        raise DocumentRejected("malformed", f"{name}: the PDF has no pages")
     return n
 
 

@@ -6,6 +6,7 @@ import multiprocessing as mp
 import os
 import resource
 import signal
+import json
 import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -30,6 +31,21 @@ class WorkResult:
     reason: str | None = None
     error: str | None = None
     seconds: float = 0.0
+    peak_rss_mb: float = 0.0
+
+
+def result_to_json(result: WorkResult) -> str:
+    """A result as JSON text: how a package travels from a Dask worker to the one loader."""
+    package = result.package.model_dump(mode="json") if result.package is not None else None
+    return json.dumps({"package": package, "reason": result.reason, "error": result.error,
+                       "seconds": result.seconds, "peak_rss_mb": result.peak_rss_mb}, ensure_ascii=False)
+
+
+def json_to_result(text: str) -> WorkResult:
+    """The inverse of result_to_json; the package is validated again on arrival."""
+    raw = json.loads(text)
+    package = ExtractionPackage.model_validate(raw["package"]) if raw["package"] is not None else None
+    return WorkResult(package, raw["reason"], raw["error"], raw["seconds"], raw["peak_rss_mb"])
 
 
 def context() -> mp.context.BaseContext:
@@ -49,10 +65,11 @@ def _child(conn: Connection, path: str, doc_id: str, file_name: str, limits: Lim
     conn.send(("started",))
     _crash_point_hook()
     try:
-        check_structure(Path(path), limits.max_pages)
+        check_structure(Path(path), limits.max_pages, file_name)
         from extractors.pipeline import pdf_to_package
 
-        conn.send(("ok", pdf_to_package(Path(path), doc_id, file_name)))
+        package = pdf_to_package(Path(path), doc_id, file_name)
+        conn.send(("ok", package, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
     except DocumentRejected as e:
         conn.send(("rejected", e.reason, str(e)))
     except MemoryError:
@@ -75,18 +92,19 @@ def _crash_point_hook() -> None:
 
 def _classify(e: Exception, path: Path) -> str:
     """Map a parser exception to a reason code: syntax errors are truncated or malformed files."""
+    if isinstance(e, MemoryError) or "allocate" in str(e).lower():  # zlib: "Unable to allocate output buffer"
+        return "memory_limit"
     name = type(e).__name__
     module = type(e).__module__ or ""
     if "pdfminer" in module or "pypdf" in module or name in ("PSEOF", "PDFSyntaxError", "PdfReadError"):
         return "malformed" if has_eof_marker(path) else "truncated"
-    if isinstance(e, MemoryError):
-        return "memory_limit"
     return "parse_error"
 
 
 def extract_in_child(path: Path, doc_id: str, file_name: str, limits: Limits) -> WorkResult:
     """Run the pipeline for one file in a fresh child; the parent survives hangs, bombs and crashes."""
     ctx = context()
+    _allow_children()
     parent, child = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_child, args=(child, str(path), doc_id, file_name, limits), daemon=True)
     t0 = time.perf_counter()
@@ -113,9 +131,16 @@ def extract_in_child(path: Path, doc_id: str, file_name: str, limits: Limits) ->
     return _result_of(msg, proc.exitcode, file_name, time.perf_counter() - t0)
 
 
+def _allow_children() -> None:
+    """Dask workers are daemonic processes, which may not start children; ours is always reaped."""
+    me = mp.current_process()
+    if me.daemon:
+        me._config["daemon"] = False  # type: ignore[attr-defined]
+
+
 def _result_of(msg: object, exitcode: int | None, file_name: str, seconds: float) -> WorkResult:
     if isinstance(msg, tuple) and msg[0] == "ok":
-        return WorkResult(msg[1], seconds=seconds)
+        return WorkResult(msg[1], seconds=seconds, peak_rss_mb=msg[2])
     if isinstance(msg, tuple) and msg[0] == "rejected":
         return WorkResult(None, msg[1], msg[2], seconds)
     how = f"signal {-exitcode}" if exitcode is not None and exitcode < 0 else f"exit code {exitcode}"

@@ -54,3 +54,5 @@ class Outcome(Frozen):
     counts: dict[str, int] = Field(default_factory=dict)
     started_at: datetime | None = None
     finished_at: datetime | None = None
+    metrics: dict[str, float] = Field(default_factory=dict)
+    """Per-stage seconds (parse_layout, metadata, each extractor, validate, load) and peak_rss_mb."""

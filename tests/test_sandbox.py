@@ -7,9 +7,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from test_warehouse_factory import doc_id_of, make_load
 
 from schemas.errors import PolicyExtractError
+from tests.test_warehouse_factory import doc_id_of, make_load
 from warehouse.connect import connect_reader
 from warehouse.load import load_document
 from warehouse.query import run_query

@@ -62,7 +62,7 @@ def test_corpus_against_gold(gold_name: str, floor: float) -> None:
     gold = json.loads((GOLD / gold_name).read_text(encoding="utf-8"))
     pdf = corpus_pdf(gold["file_name"])
     assert hashlib.sha256(pdf.read_bytes()).hexdigest() == gold["doc_id"]
-    _, payloads = _run(pdf)
-    r = evaluate(payloads, gold, targets.KEY_FIELDS)
+    doc, payloads = _run(pdf)
+    r = evaluate(payloads, gold, targets.KEY_FIELDS, {p.page_no: p.text for p in doc.pages})
     assert r["precision"] >= floor and r["recall"] >= floor, r
     assert r["fields"]["value"] >= 0.9 and r["fields"]["target_year"] >= 0.8, r["fields"]

@@ -22,7 +22,7 @@ from schemas.facts import Technology
 def test_split_items_drops_trailing_etc_and_joins_wrapped_lines():
     assert split_items("小型模块化反应堆、核聚变、绿氢、CCUS、气候智能\n型农业等") == [
         "小型模块化反应堆", "核聚变", "绿氢", "CCUS", "气候智能型农业"]
-    assert split_items("A；B，C") == ["A", "B", "C"]
+    assert split_items("Heat pumps；氢能，300 GW") == ["Heat pumps", "氢能"]  # numbers are not items
 
 
 @pytest.mark.parametrize("label,code", [("近", "near"), ("近-中", "near_medium"), ("中", "medium"),

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from test_warehouse_factory import doc_id_of, make_facts, make_load
 
 from schemas.errors import PolicyExtractError
+from tests.test_warehouse_factory import doc_id_of, make_facts, make_load
 from warehouse.connect import connect_reader, connect_writer, reader
 from warehouse.load import is_loaded, known_documents, load_document, loaded_versions, record_source
 from warehouse.migrations import SCHEMA_VERSION
@@ -244,3 +244,34 @@ def test_known_documents_of_a_big_warehouse_is_fast(db: Path) -> None:
     took = time.perf_counter() - t
     assert len(known) == 5001 and known[doc_id_of("a")] == ("0.1.0+abc", "ok", None)
     assert took < 0.5, f"{took:.2f} s"
+
+
+def test_a_failing_migration_rolls_back_and_keeps_the_old_version(tmp_path: Path) -> None:
+    from warehouse.connect import migrate
+    from warehouse.migrations import MIGRATIONS
+
+    path = tmp_path / "m.duckdb"
+    connect_writer(path).close()
+    broken = [*MIGRATIONS, (SCHEMA_VERSION + 1, "add then fail",
+                            "ALTER TABLE targets ADD COLUMN extra INTEGER; SELECT * FROM no_such_table;")]
+    con = connect_writer(path)
+    try:
+        with pytest.raises(duckdb.CatalogException):
+            migrate(con, broken)
+        assert con.execute("SELECT max(version) FROM schema_version").fetchone() == (SCHEMA_VERSION,)
+        names = [r[0] for r in con.execute("DESCRIBE targets").fetchall()]
+        assert "extra" not in names
+        good = [*MIGRATIONS, (SCHEMA_VERSION + 1, "add", "ALTER TABLE targets ADD COLUMN extra INTEGER;")]
+        assert migrate(con, good) == SCHEMA_VERSION + 1
+        assert "extra" in [r[0] for r in con.execute("DESCRIBE targets").fetchall()]
+    finally:
+        con.close()
+
+
+def test_a_file_that_is_not_a_warehouse_is_one_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "notes.duckdb"
+    path.write_text("just some text, not a database\n" * 10)
+    for opener in (connect_writer, connect_reader):
+        with pytest.raises(PolicyExtractError, match="cannot open warehouse") as err:
+            opener(path)
+        assert "\n" not in str(err.value)

@@ -7,8 +7,7 @@ import io
 import json
 from pathlib import Path
 
-from test_warehouse_factory import doc_id_of, make_load
-
+from tests.test_warehouse_factory import doc_id_of, make_load
 from warehouse.load import load_document
 from warehouse.query import run_query, to_csv, to_json, to_table
 

@@ -10,9 +10,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from test_warehouse_factory import doc_id_of, make_load
 
 from schemas.errors import PolicyExtractError
+from tests.test_warehouse_factory import doc_id_of, make_load
 from warehouse.connect import connect_reader, connect_writer
 from warehouse.load import load_document
 from warehouse.query import run_query

@@ -6,9 +6,9 @@ import time
 from pathlib import Path
 
 import pytest
-from test_warehouse_factory import PAGE1, doc_id_of, make_facts, make_load
 
 from schemas.facts import Target
+from tests.test_warehouse_factory import PAGE1, doc_id_of, make_facts, make_load
 from warehouse.connect import writer
 from warehouse.load import _append, fact_columns, load_document
 

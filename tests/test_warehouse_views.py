@@ -6,9 +6,9 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from test_warehouse_factory import doc_id_of, make_facts, make_load
 
 from schemas.errors import PolicyExtractError
+from tests.test_warehouse_factory import doc_id_of, make_facts, make_load
 from warehouse.load import add_review, load_document
 from warehouse.query import run_query, status_summary
 

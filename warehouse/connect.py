@@ -47,7 +47,7 @@ def open_with_retry(
             return opener()
         except duckdb.Error as exc:
             if not _is_lock_error(exc):
-                raise
+                raise PolicyExtractError(f"cannot open warehouse {path}: {first_line(exc)}") from exc
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise PolicyExtractError(
@@ -75,15 +75,16 @@ def current_version(con: duckdb.DuckDBPyConnection) -> int:
     return int(row[0]) if row and row[0] is not None else 0
 
 
-def migrate(con: duckdb.DuckDBPyConnection) -> int:
+def migrate(con: duckdb.DuckDBPyConnection, migrations: list[tuple[int, str, str]] = MIGRATIONS) -> int:
     """Apply every migration newer than the file, each in its own transaction; return the version."""
     version = current_version(con)
-    if version > SCHEMA_VERSION:
+    newest = migrations[-1][0]
+    if version > newest:
         raise PolicyExtractError(
             f"warehouse is at schema version {version}, newer than this policy-extract "
-            f"({SCHEMA_VERSION}); upgrade policy-extract"
+            f"({newest}); upgrade policy-extract"
         )
-    for number, description, sql in MIGRATIONS:
+    for number, description, sql in migrations:
         if number <= version:
             continue
         con.execute("BEGIN TRANSACTION")

@@ -13,6 +13,17 @@ def _schema_sql() -> str:
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "initial schema (CONTRACT.md tables, reviewed views)", _schema_sql()),
     # (2, "what changed", "ALTER TABLE ... ;"),  -- append here; never edit an applied migration
+    (2, "forget (takedown): forgotten documents, reviews marked orphaned",
+     """CREATE TABLE forgotten (
+            doc_id       VARCHAR PRIMARY KEY,
+            forgotten_at TIMESTAMP NOT NULL,
+            file_name    VARCHAR,
+            n_facts      INTEGER NOT NULL DEFAULT 0,
+            n_reviews    INTEGER NOT NULL DEFAULT 0,
+            note         VARCHAR
+        );
+        ALTER TABLE reviews ADD COLUMN orphaned BOOLEAN DEFAULT false;
+        ALTER TABLE reviews ADD COLUMN orphaned_doc_id VARCHAR;"""),
 ]
 """(version, description, sql). schema.sql stays version 1; later versions are ALTER scripts added here."""
 
