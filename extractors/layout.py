@@ -9,17 +9,28 @@ sentence in the body never runs into them. Spaces next to CJK characters are dro
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from extractors import text_quality
 from extractors.cjk import Char, is_han
 from extractors.layout_blocks import RawBlock, finish_text_block, items_to_blocks
-from extractors.layout_kinds import (FOOTNOTE_START_RE, block_kind, is_ref_heading, margin_kind,
-                                     repeated_keys, zone_lines)
-from extractors.layout_lines import (Line, chars_to_line, chars_to_rows, flow_chars,
-                                     pieces_to_lines, row_to_pieces)
+from extractors.layout_kinds import (
+    block_kind,
+    is_ref_heading,
+    margin_kind,
+    repeated_keys,
+    zone_lines,
+)
+from extractors.layout_lines import (
+    Line,
+    chars_to_line,
+    chars_to_rows,
+    flow_chars,
+    pieces_to_lines,
+    row_to_pieces,
+)
 from extractors.layout_order import Item, box_contains, find_gutters, order_items
 from schemas.facts import DocTable
 from schemas.layout import NO_BOX, Block, Box, CitationMarker, Document, Page
@@ -208,10 +219,3 @@ def _recover_mojibake(blocks: Sequence[RawBlock]) -> bool:
             b.markers = [(min(off, len(b.text)), m, box) for off, m, box in b.markers]
             done = True
     return done
-
-
-def footnote_like(text: str) -> bool:
-    """Does the text open like a footnote (①, 1, *, 注：)?"""
-    return bool(FOOTNOTE_START_RE.match(text.strip()))
-
-

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import re
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from extractors.cjk import is_cjk, join_lines_offsets, squeeze_cjk_spaces
-from extractors.layout_kinds import HEADING_NUM_RE, LIST_RE, CAPTION_RE
+from extractors.layout_kinds import CAPTION_RE, HEADING_NUM_RE, LIST_RE
 from extractors.layout_lines import Line
 from extractors.layout_order import Item
 from schemas.facts import DocTable
 from schemas.layout import NO_BOX, Box
+
+DATE_LINE_RE = re.compile(r"^\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?$|^[〇○零一二三四五六七八九]{4}年[^，。]{2,6}日$")
 
 
 @dataclass
@@ -48,7 +51,7 @@ def column_geometry(items: Sequence[Item]) -> dict[tuple[int, bool], ColumnGeome
     out: dict[tuple[int, bool], ColumnGeometry] = {}
     for key, lines in groups.items():
         ls = sorted(lines, key=lambda ln: ln.top)
-        gaps = [b.top - a.bottom for a, b in zip(ls, ls[1:]) if 0 <= b.top - a.bottom < 3 * a.size]
+        gaps = [b.top - a.bottom for a, b in zip(ls, ls[1:], strict=False) if 0 <= b.top - a.bottom < 3 * a.size]
         x0s = sorted(ln.x0 for ln in ls)
         x1s = sorted(ln.x1 for ln in ls)
         out[key] = ColumnGeometry(x0s[len(x0s) // 4], x1s[(len(x1s) * 3) // 4],
@@ -62,7 +65,7 @@ def starts_new_block(first: Line, prev: Line, cur: Line, geo: ColumnGeometry) ->
     size = max(prev.size, cur.size, 1.0)
     if gap > max(geo.gap * 1.6, geo.gap + 0.4 * size) or gap < -0.5 * size:
         return True
-    if abs(cur.size - prev.size) > 0.12 * size or cur.bold != prev.bold:
+    if abs(cur.size - prev.size) > 0.08 * size or cur.bold != prev.bold:
         return True
     hanging = bool(LIST_RE.match(first.text.lstrip()))
     centred = abs((cur.x0 + cur.x1) - (prev.x0 + prev.x1)) < 2 * size
@@ -74,7 +77,7 @@ def starts_new_block(first: Line, prev: Line, cur: Line, geo: ColumnGeometry) ->
             end in "。.!?！？：:；;" or is_cjk(end) and cur.x0 <= prev.x0 + 0.5 * size):
         return True
     t = cur.text.lstrip()
-    return bool(HEADING_NUM_RE.match(t) or CAPTION_RE.match(t) or
+    return bool(HEADING_NUM_RE.match(t) or CAPTION_RE.match(t) or DATE_LINE_RE.match(t) or
                 (LIST_RE.match(t) and not prev.text.rstrip().endswith(("-", ","))))
 
 

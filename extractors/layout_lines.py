@@ -100,13 +100,19 @@ def _fold_small_rows(rows: list[list[Char]]) -> list[list[Char]]:
             for j in sorted(range(i - 6, i + 7), key=lambda j: abs(j - i)):
                 if j == i or not 0 <= j < len(rows) or float(c["size"]) >= 0.8 * spans[j][2]:
                     continue
-                ov = min(c["bottom"], spans[j][1]) - max(c["top"], spans[j][0])
-                if ov > 0.25 * (c["bottom"] - c["top"]) and _near_x(c, rows[j]):
+                if _hugs(c, rows[j]):
                     rows[j].append(c)
                     moved.add(id(c))
                     break
         row[:] = [c for c in row if id(c) not in moved]
     return [r for r in rows if r]
+
+
+def _hugs(c: Char, row: Sequence[Char]) -> bool:
+    """A bigger char of the row sits beside c (within an em) and overlaps it vertically."""
+    size, h = float(c["size"]), c["bottom"] - c["top"]
+    return any(float(o["size"]) >= 1.25 * size and _near_x(c, [o])
+               and min(c["bottom"], o["bottom"]) - max(c["top"], o["top"]) > 0.25 * h for o in row)
 
 
 def _stray(c: Char, row: Sequence[Char], row_size: float) -> bool:

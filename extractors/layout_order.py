@@ -66,7 +66,7 @@ def find_gutters(rows: Sequence[Sequence[Sequence[Char]]], width: float) -> list
             if a < b:
                 cross[a] += 1
                 cross[b] -= 1
-        for (_, l1), (r0, _) in zip(spans, spans[1:]):
+        for (_, l1), (r0, _) in zip(spans, spans[1:], strict=False):
             a, b = max(int(l1) + 1, 0), min(int(r0), w)
             if a < b:
                 both[a] += 1
@@ -115,7 +115,7 @@ def _local_gutter(strips: Sequence[Sequence[Span]], g: float, width: float) -> b
     right: list[float] = []
     first = last = -1
     for i, spans in enumerate(strips):
-        for (l0, l1), (r0, r1) in zip(spans, spans[1:]):
+        for (l0, l1), (r0, r1) in zip(spans, spans[1:], strict=False):
             if l1 <= g <= r0:
                 left.append(l1 - l0)
                 right.append(r1 - r0)

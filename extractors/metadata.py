@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import statistics
 from datetime import date
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -24,14 +24,14 @@ CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"�
 DATE_ONLY_RE = re.compile(r"^\s*(?:\d{4}\s*年(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*日)?|[〇○零一二三四五六七八九]{4}年.*日)\s*$")
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_rules(lang: str) -> tuple[dict[str, Any], ...]:
     """Rules of one language from rules/<lang>/metadata.yaml, patterns compiled."""
     data = yaml.safe_load((RULES_DIR / lang / "metadata.yaml").read_text(encoding="utf-8"))
     return tuple({**r, "regex": re.compile(r["pattern"])} for r in data["rules"])
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_journals() -> tuple[dict[str, str], ...]:
     data = yaml.safe_load((RULES_DIR / "zh" / "metadata.yaml").read_text(encoding="utf-8"))
     return tuple(data.get("journals", ()))

@@ -81,7 +81,8 @@ def grid_to_table(grid: Grid, chars: list[Char], page: Any, doc_id: str) -> tupl
         if split is not None:
             grid, cells = split, grid_cells(split, chars, size)
     reason = reject_reason(cells, grid, page, chars, size)
-    if reason == "one_column" and grid.bbox[1] < cfg("stitch_top_margin") * page.height:
+    wide = grid.bbox[2] - grid.bbox[0] >= 0.5 * page.width
+    if reason == "one_column" and wide and grid.bbox[1] < cfg("stitch_top_margin") * page.height:
         frag = fragment_table(grid, chars, size, page, doc_id)
         if frag is not None:
             return frag, None
@@ -96,15 +97,22 @@ def grid_to_table(grid: Grid, chars: list[Char], page: Any, doc_id: str) -> tupl
 
 
 def title_row(cells: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], tuple[str, str]] | None:
-    """A first row that is one cell holding the caption (Table B3.2 / 表1 ...): taken out as the caption."""
-    first = [c for c in cells if c["row_no"] == 0 and c["text"]]
-    if len(first) != 1:
-        return None
-    for rule in ("caption_zh_table", "caption_en_table"):
-        label = box_label(first[0]["text"], rule)
-        if label is not None:
-            rest = [dict(c, row_no=c["row_no"] - 1) for c in cells if c["row_no"] > 0]
-            return rest, label
+    """Caption rows inside the grid (Table B3.2 / 表1, maybe its title on the next row): taken out."""
+    def lone(r: int) -> str | None:
+        texts = [c["text"] for c in cells if c["row_no"] == r and c["text"]]
+        return texts[0] if len(texts) == 1 else None
+    for r in range(3):
+        text = lone(r)
+        label = None
+        for rule in ("caption_zh_table", "caption_en_table"):
+            label = label or (box_label(text, rule) if text else None)
+        if label is None or label[1].startswith("Table"):
+            continue
+        drop = r + 1
+        if not label[1] and lone(drop):
+            label, drop = (label[0], lone(drop) or ""), drop + 1
+        rest = [dict(c, row_no=c["row_no"] - drop) for c in cells if c["row_no"] >= drop]
+        return rest, label
     return None
 
 

@@ -7,10 +7,22 @@ from dataclasses import dataclass, field, replace
 
 from extractors.actors import ActorMention, find_actors
 from extractors.targets_rules import (
-    classify, find_subjects, has_cue, load_rules, milestone_in_context, subject_of, vetoed,
+    classify,
+    find_subjects,
+    has_cue,
+    load_rules,
+    milestone_in_context,
+    subject_of,
+    vetoed,
 )
 from extractors.targets_text import (
-    Squeezed, ValueMention, YearMention, find_values, find_years, pre_qualifier, squeeze,
+    Squeezed,
+    ValueMention,
+    YearMention,
+    find_values,
+    find_years,
+    pre_qualifier,
+    squeeze,
 )
 
 _CLAUSE_ZH = re.compile(r"[，。；;：:！？]|——")

@@ -108,6 +108,9 @@ import flows.cli_audit  # noqa: E402,F401 - registers audit, review, diff
 
 def main() -> None:
     """Entry point: one line on stderr and the contract's exit code, never a traceback."""
+    from flows.settings import quiet_prefect_env
+
+    quiet_prefect_env()
     try:
         app(standalone_mode=False)
     except typer.Exit as e:

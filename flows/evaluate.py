@@ -9,12 +9,12 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-from rich.table import Table
+from rich.table import Column, Table
 
 from flows.settings import db_path
 from schemas.errors import PolicyExtractError
 
-out = Console(soft_wrap=True)
+out = Console(width=160)
 
 # The fields a gold fact is scored on, per fact table. A match needs the same page and overlapping quotes
 # (policies: the same title; technologies: the same name); the fact is correct when every key field agrees.
@@ -101,8 +101,9 @@ def score_kind(kind: str, gold: list[dict], found: list[dict]) -> Score:
     return s
 
 
-def found_facts(con, kind: str, doc_id: str, pages: list[int] | None) -> list[dict]:
-    """The warehouse's facts of one kind for one document (within the gold file's pages, if it says)."""
+def found_facts(con, kind: str, doc_id: str, pages: list[int] | None,
+                prefixes: list[str] | None = None, only: dict[str, list] | None = None) -> list[dict]:
+    """The warehouse's facts of one kind for one document, within the gold file's pages and rule scope."""
     cur = con.execute(f"SELECT * FROM {kind} WHERE doc_id = ?", [doc_id])  # noqa: S608 - kind is ours
     cols = [d[0] for d in cur.description]
     rows = [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
@@ -110,36 +111,38 @@ def found_facts(con, kind: str, doc_id: str, pages: list[int] | None) -> list[di
         for k, v in r.items():
             if hasattr(v, "isoformat"):
                 r[k] = v.isoformat()
-    return [r for r in rows if pages is None or r.get("page_no") in pages]
+    return [r for r in rows if (pages is None or r.get("page_no") in pages)
+            and (not prefixes or any(str(r.get("rule_id")).startswith(p) for p in prefixes))
+            and all(r.get(k) in allowed for k, allowed in (only or {}).items())]
 
 
 def evaluate_gold(con, gold: dict) -> list[Score]:
     doc_id = gold["doc_id"]
-    pages = gold.get("pages")
+    pages = gold.get("pages") or gold.get("scope_pages")
+    prefixes = gold.get("rule_id_prefixes")
     scores = []
     for kind, facts in gold.get("facts", {}).items():
         if kind not in KEY_FIELDS:
             raise PolicyExtractError(f"gold fact kind {kind!r} is not one of {sorted(KEY_FIELDS)}")
-        scores.append(score_kind(kind, facts, found_facts(con, kind, doc_id, pages)))
+        found = found_facts(con, kind, doc_id, pages, prefixes, gold.get("only"))
+        scores.append(score_kind(kind, facts, found))
     if "tables" in gold:
         scores.append(score_tables(con, doc_id, gold["tables"]))
     return scores
 
 
 def score_tables(con, doc_id: str, gold_tables: list[dict]) -> Score:
-    """Cell level: a gold cell is found when a table on its page has a cell at (row, col) with its text."""
-    found: dict[tuple, str] = {}
-    rows = con.execute("SELECT t.page_no, t.label, c.row_no, c.col_no, c.text FROM doc_tables t "
-                       "JOIN table_cells c USING (doc_id, table_id) WHERE t.doc_id = ?", [doc_id]).fetchall()
-    for page_no, label, r, c, text in rows:
-        found[(page_no, norm(label), r, c)] = norm(text)
-    s = Score("table_cells", n_found=len(found))
-    for t in gold_tables:
-        for r, c, text in t["cells"]:
-            s.n_gold += 1
-            if found.get((t["page_no"], norm(t.get("label")), r, c)) == norm(text):
-                s.correct += 1
-    return s
+    """Cell level (extractors.tables.evaluate_cells): a cell matches when row, col and text agree."""
+    from extractors.tables import evaluate_cells
+
+    found: dict[str, dict] = {}
+    rows = con.execute("SELECT t.table_id, t.page_no, t.label, c.row_no, c.col_no, c.text FROM doc_tables t "
+                       "JOIN table_cells c USING (doc_id, table_id) WHERE t.doc_id = ? "
+                       "ORDER BY t.table_id, c.row_no, c.col_no", [doc_id]).fetchall()
+    for table_id, page_no, label, r, c, text in rows:
+        found.setdefault(table_id, {"label": label, "page_no": page_no, "cells": []})["cells"].append([r, c, text])
+    report = evaluate_cells({doc_id: gold_tables}, {doc_id: list(found.values())})[doc_id]
+    return Score("table_cells", n_gold=report["n_gold"], n_found=report["n_found"], correct=report["tp"])
 
 
 def load_gold(path: Path) -> dict:
@@ -147,13 +150,16 @@ def load_gold(path: Path) -> dict:
         gold = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as e:
         raise PolicyExtractError(f"{path}: cannot read gold file ({e})") from None
-    if not isinstance(gold, dict) or "doc_id" not in gold:
+    if isinstance(gold, dict) and "doc_id" not in gold and len(gold) == 1:
+        (doc_id, tables), = gold.items()  # the tables form: {doc_id: [table, ...]}
+        gold = {"doc_id": doc_id, "tables": tables}
+    if not isinstance(gold, dict) or not gold.get("doc_id"):
         raise PolicyExtractError(f"{path}: a gold file is an object with doc_id and facts (see README)")
     return gold
 
 
-def evaluate_files(paths: list[Path], db: Path | None, doc: str | None, floors: Path | None) -> list[str]:
-    """Print the scores; return the floors that were missed (empty when all are met)."""
+def evaluate_paths(paths: list[Path], db: Path | None, doc: str | None = None) -> list[tuple[Path, list[Score]]]:
+    """Scores of each gold file (only those of one document when `doc` names it)."""
     from flows.resolve import resolve_doc
     from warehouse.connect import reader
 
@@ -165,13 +171,33 @@ def evaluate_files(paths: list[Path], db: Path | None, doc: str | None, floors: 
             if only and gold["doc_id"] != only:
                 continue
             results.append((p, evaluate_gold(con, gold)))
+    return results
+
+
+def evaluate_files(paths: list[Path], db: Path | None, doc: str | None, floors: Path | None) -> list[str]:
+    """Print the scores; return the floors that were missed (empty when all are met)."""
+    results = evaluate_paths(paths, db, doc)
     print_scores(results)
     return missed_floors(results, floors)
 
 
+def raise_floors(results: list[tuple[Path, list[Score]]], floors: Path) -> dict:
+    """Floors only go up: each becomes max(old floor, measured score rounded down to 0.01)."""
+    spec = json.loads(floors.read_text(encoding="utf-8")) if floors.is_file() else {}
+    for path, scores in results:
+        entry = spec.setdefault(path.name, {})
+        for s in scores:
+            kind = entry.setdefault(s.kind, {})
+            for metric in ("precision", "recall"):
+                measured = int(getattr(s, metric) * 100 + 1e-9) / 100
+                kind[metric] = max(kind.get(metric, 0.0), measured)
+    floors.write_text(json.dumps(spec, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    return spec
+
+
 def print_scores(results: list[tuple[Path, list[Score]]]) -> None:
-    t = Table("gold", "kind", "gold", "found", "correct", "precision", "recall", "F1", title="evaluation")
-    fields = Table("gold", "kind", "field", "agree", "of matched", "accuracy", title="per field")
+    t = Table(Column("gold", no_wrap=True), "kind", "gold", "found", "correct", "precision", "recall", "F1", title="evaluation")
+    fields = Table(Column("gold", no_wrap=True), "kind", "field", "agree", "of matched", "accuracy", title="per field")
     for path, scores in results:
         for s in scores:
             t.add_row(path.name, s.kind, str(s.n_gold), str(s.n_found), str(s.correct),

@@ -256,3 +256,13 @@ def fetched_origin(found: Found) -> Found:
     if not isinstance(meta.get("url"), str):
         return found
     return Found(found.path, meta["url"], safe_file_name(meta.get("file_name"), found.path.name))
+
+
+def forget_fetched(raw_dir: Path, doc_id: str) -> list[Path]:
+    """A takedown removes the fetched copy, its sidecar and the URL index entries that point at it."""
+    store = raw_dir / FETCHED
+    removed = [p for p in (store / f"{doc_id}.pdf", store / f"{doc_id}.json") if p.is_file()]
+    removed += [p for p in sorted((store / "urls").glob("*.json")) if _read_json(p).get("sha256") == doc_id]
+    for p in removed:
+        p.unlink()
+    return removed

@@ -103,7 +103,7 @@ def test_sources_file_entries(tmp_path: Path) -> None:
 def test_fetch_then_ingest_records_the_url_as_source(server: PdfServer, tmp_path: Path) -> None:
     raw = tmp_path / "raw"
     (raw / "inbox").mkdir(parents=True)
-    (raw / "inbox" / "local.pdf").write_bytes(good_pdf_bytes("A local file."))
+    (raw / "inbox" / "local.pdf").write_bytes(good_pdf_bytes("A local file. China aims to peak carbon emissions before 2030."))
     (raw / "sources.yaml").write_text(
         f"sources:\n  - path: inbox\n  - url: {server.base}/hostile.pdf\n  - url: {server.base}/missing.pdf\n")
     report = fetch_sources(raw / "sources.yaml")
@@ -111,7 +111,7 @@ def test_fetch_then_ingest_records_the_url_as_source(server: PdfServer, tmp_path
     assert {f.file_name or f.path.name for f in report.found} == {"local.pdf", "x.pdf"}
     opts = IngestOptions(db=tmp_path / "w.duckdb", store=raw / "store", limits=Limits(timeout_s=60))
     outcomes = ingest([], opts, found=report.found)
-    assert sorted(o.status for o in outcomes) == ["ok", "ok"], outcomes
+    assert sorted(o.status for o in outcomes) == ["ok", "ok"], [(o.reason, o.error) for o in outcomes]
     con = duckdb.connect(str(opts.db), read_only=True)
     try:
         got = dict(con.execute("SELECT file_name, source FROM documents").fetchall())

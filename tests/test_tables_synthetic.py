@@ -184,3 +184,13 @@ def test_evaluate_cells_counts_matches():
     rep = tables.evaluate_cells(gold, found)
     assert rep["d"]["tp"] == 2 and rep["d"]["recall"] == 1.0
     assert rep["d"]["precision"] == pytest.approx(2 / 3)
+
+
+def test_rule_examples_match_their_patterns():
+    import re
+
+    from extractors.tables_grid import load_rules
+    rules = load_rules()["captions"] + load_rules()["item_markers"]
+    assert rules and all(r["id"] and r["description"] for r in rules)
+    for r in rules:
+        assert re.match(r["pattern"], r["example"]), r["id"]

@@ -1,0 +1,17 @@
+"""Raise tests/gold/floors.json to the scores of a warehouse (floors only go up): raise_floors.py DB."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from flows.evaluate import evaluate_paths, print_scores, raise_floors  # noqa: E402
+
+if __name__ == "__main__":
+    gold = ROOT / "tests" / "gold"
+    results = evaluate_paths(sorted(p for p in gold.glob("*.json") if p.name != "floors.json"), Path(sys.argv[1]))
+    print_scores(results)
+    raise_floors(results, gold / "floors.json")

@@ -1,0 +1,74 @@
+"""The gold files of tests/gold/ evaluated on a real ingest of the samples and corpus, against floors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from flows.evaluate import load_gold, score_kind
+from flows.ingest import IngestOptions, ingest
+from flows.settings import Limits
+from tests.conftest import CORPUS, RAW, ROOT
+
+GOLD = ROOT / "tests" / "gold"
+FLOORS = GOLD / "floors.json"
+
+
+@pytest.fixture(scope="module")
+def gold_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """raw/ and the corpus ingested once, two documents at a time."""
+    tmp = tmp_path_factory.mktemp("gold")
+    inputs = [RAW] + ([CORPUS] if CORPUS.is_dir() else [])
+    opts = IngestOptions(db=tmp / "gold.duckdb", store=tmp / "store", workers=2, limits=Limits(timeout_s=600))
+    outcomes = ingest(inputs, opts)
+    assert all(o.status == "ok" for o in outcomes), [o for o in outcomes if o.status != "ok"]
+    return opts.db
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "flows.cli", *args], cwd=ROOT, capture_output=True, text=True)
+
+
+def test_every_gold_file_is_well_formed() -> None:
+    for path in sorted(GOLD.glob("*.json")):
+        if path.name == "floors.json":
+            continue
+        gold = load_gold(path)
+        assert len(gold["doc_id"]) == 64, path
+        assert gold.get("facts") or "tables" in gold, path
+
+
+def test_gold_meets_its_floors(gold_warehouse: Path) -> None:
+    golds = sorted(str(p) for p in GOLD.glob("*.json") if p.name != "floors.json")
+    if not CORPUS.is_dir():
+        golds = [g for g in golds if load_gold(Path(g))["doc_id"] in _raw_ids()]
+    proc = run_cli("evaluate", *golds, "--db", str(gold_warehouse), "--floors", str(FLOORS))
+    print(proc.stdout)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr
+
+
+def test_floors_cover_every_gold_file() -> None:
+    floors = json.loads(FLOORS.read_text())
+    names = {p.name for p in GOLD.glob("*.json")} - {"floors.json"}
+    assert names == set(floors), names ^ set(floors)
+    for spec in floors.values():
+        for metrics in spec.values():
+            assert all(0.0 <= v <= 1.0 for v in metrics.values())
+
+
+def test_scoring_counts_field_disagreements() -> None:
+    gold = [{"quote": "到2025年下降13.5%", "page_no": 1, "value": 13.5, "unit": "%"}]
+    found = [{"quote": "到2025年下降13.5%", "page_no": 1, "value": 13.5, "unit": "pp"}]
+    s = score_kind("targets", gold, found)
+    assert (s.matched, s.correct, s.fields["unit"]) == (1, 0, [0, 1])
+    assert s.precision == 0.0 and s.recall == 0.0
+
+
+def _raw_ids() -> set[str]:
+    from flows.preflight import sha256_of
+
+    return {sha256_of(p) for p in RAW.glob("*.pdf")}
