@@ -68,7 +68,7 @@ def load_rules() -> tuple[tuple[PolicyRule, ...], frozenset[str]]:
         data = yaml.safe_load((RULE_DIR / lang / "policies.yaml").read_text(encoding="utf-8"))
         frags = data.get("fragments", {})
         for r in data["rules"]:
-            pat = re.sub(r"\{([a-z_]+)\}", lambda m: f"(?:{frags[m.group(1)]})", r["pattern"])
+            pat = re.sub(r"\{([a-z_]+)\}", lambda m, frags=frags: f"(?:{frags[m.group(1)]})", r["pattern"])
             rules.append(PolicyRule(r["id"], lang, re.compile(pat), r["example"], r["expect"],
                                     r["description"]))
         stop.update(data.get("stop", []))

@@ -12,7 +12,7 @@ from extractors.tables_text import Char, cell_text, chars_in, group_lines
 Cell = dict[str, Any]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def pattern(rule_id: str) -> re.Pattern[str]:
     """Compiled caption / item pattern by rule id."""
     for r in load_rules()["captions"] + load_rules()["item_markers"]:
@@ -92,7 +92,7 @@ def crossing_lines(grid: Grid, chars: list[Char], size: float) -> tuple[int, int
     near = [c for c in chars if c["text"].strip()]
     n, lines = 0, group_lines(chars_in(near, (x0 - 2 * size, top, x1 + 2 * size, bottom)))
     for ln in lines:
-        for a, b in zip(ln, ln[1:]):
+        for a, b in zip(ln, ln[1:], strict=False):
             ca, cb = cell_of(a), cell_of(b)
             gap = (b["x0"] - a["x1"]) / size
             if 0.1 < gap < cfg("word_gap_ratio") and ca != cb and -1 not in (ca, cb):

@@ -99,7 +99,7 @@ def body_rows(lines: list[list[Char]], xs: list[float]) -> list[list[list[Char]]
         else:
             merged.append(list(ln))
     lines = merged
-    bands = [min(c["top"] for c in b) - max(c["bottom"] for c in a) for a, b in zip(lines, lines[1:])]
+    bands = [min(c["top"] for c in b) - max(c["bottom"] for c in a) for a, b in zip(lines, lines[1:], strict=False)]
     pos = [b for b in bands if b > 0] or [0.0]
     m = min(pos)
     limit = max(1.8 * m, m + 3)
@@ -140,7 +140,7 @@ def ruleless_grid(grid: Grid, chars: list[Char]) -> Grid | None:
     runs = x_runs(body, cfg("min_col_gap"))
     if len(runs) < 2:
         return None
-    xs = [x0] + [(a[1] + b[0]) / 2 for a, b in zip(runs, runs[1:])] + [x1]
+    xs = [x0] + [(a[1] + b[0]) / 2 for a, b in zip(runs, runs[1:], strict=False)] + [x1]
     head = [c for c in inside if (c["top"] + c["bottom"]) / 2 <= head_bottom and c["text"].strip()]
     levels = header_levels(group_lines(head), xs)
     rows = body_rows(group_lines(body), xs)

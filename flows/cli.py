@@ -66,10 +66,9 @@ def query(
     timeout: Annotated[float, typer.Option(help="seconds before the query is stopped")] = 60.0,
 ) -> None:
     """Run one read-only statement; the connection can neither write nor touch local files."""
-    from warehouse.query import run_query
-
     from flows.report import print_rows
     from flows.settings import db_path
+    from warehouse.query import run_query
 
     if fmt not in ("table", "csv", "json"):
         raise PolicyExtractError(f"--format must be table, csv or json, not {fmt!r}")
@@ -80,10 +79,9 @@ def query(
 @app.command()
 def status(db: DbOpt = None) -> None:
     """Documents, runs, failures with their reasons, fact counts, orphaned reviews."""
-    from warehouse.query import status_summary
-
     from flows.report import print_status
     from flows.settings import db_path
+    from warehouse.query import status_summary
 
     print_status(status_summary(db_path(db), on_wait=_waiting))
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -119,8 +118,3 @@ def forget(
     for older in done.unsuperseded:
         typer.echo(f"{older[:12]}… is the current version again")
 
-
-if __name__ == "__main__":
-    from flows.cli import main
-
-    sys.exit(main())

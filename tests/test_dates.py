@@ -7,12 +7,12 @@ from datetime import date
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_dates_docs import seed_document, seed_table
 
 from extractors import dates
 from extractors.dates import date_fact_id, extract, find_dates
 from extractors.sentences import document_sentences
 from schemas.facts import DateFact
-from test_dates_docs import seed_document, seed_table
 
 CASES = [
     # text, surface, iso, precision, modifier

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
-
 from conftest import corpus_pdf
+
 from extractors import dates, layout, policies
 from schemas.facts import DateFact, Policy
 

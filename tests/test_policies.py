@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from test_dates_docs import seed_document, seed_table
+
 from extractors.policies import extract, find_titles, match_key
 from schemas.facts import Policy
-from test_dates_docs import seed_document, seed_table
 
 
 def _policies() -> dict[str, Policy]:
@@ -57,6 +58,7 @@ def test_titles_in_strings() -> None:
 
 def test_inline_markers_give_ref() -> None:
     from test_dates_docs import make_page
+
     from schemas.layout import Document
     page = make_page(1, [("paragraph", "2021年，美国发布《美国能源创新法案》[33]、《清洁未来法案》⑪等政策。")])
     doc = Document(doc_id="0" * 64, file_name="x.pdf", lang="zh", page_count=1, pages=(page,))

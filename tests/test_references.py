@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from extractors.references import extract, parse_entry
 from test_dates_docs import seed_document
+
+from extractors.references import extract, parse_entry
 
 
 def test_seed_references_and_footnotes() -> None:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,6 +30,25 @@ META_FIELDS = (
     "title_zh", "title_en", "doc_number", "issuer", "issued_date", "published_date", "received_date",
     "doi", "journal", "volume", "issue",
 )
+
+
+CRASH_ENV = "POLICY_CRASH_AT"
+CRASH_POINTS = ("after_parse", "after_validation", "after_lock", "mid_insert", "before_commit", "after_commit")
+"""Named moments a crash-consistency test may kill the process at (flows and drivers pass the first)."""
+_crash_hits: Counter[str] = Counter()
+
+
+def crash_point(name: str) -> None:
+    """Tests only: POLICY_CRASH_AT=name[@n] SIGKILLs this process the n-th time it passes `name`."""
+    spec = os.environ.get(CRASH_ENV)
+    if not spec:
+        return
+    want, _, nth = spec.partition("@")
+    if want != name:
+        return
+    _crash_hits[name] += 1
+    if _crash_hits[name] >= int(nth or 1):
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def fact_columns(kind: str) -> list[str]:
@@ -206,6 +228,7 @@ def _write_load(con: duckdb.DuckDBPyConnection, load: DocumentLoad, counts: dict
         _insert_layout(con, load)
         _insert_tables(con, load)
         _insert_references(con, load)
+        crash_point("mid_insert")
         _insert_facts(con, load)
         if prior is None or prior[0] != "ok":
             _supersede_older(con, load)
@@ -220,11 +243,15 @@ def load_document(
 ) -> dict[str, int]:
     """Load one run entirely or not at all, holding the write lock only for that transaction."""
     counts = load_counts(load)
+    crash_point("after_validation")
     with writer(db_path, wait_s=wait_s, on_wait=on_wait) as con:
+        crash_point("after_lock")
         con.execute("BEGIN TRANSACTION")
         try:
             _write_load(con, load, counts)
+            crash_point("before_commit")
             con.execute("COMMIT")
+            crash_point("after_commit")
         except duckdb.Error as exc:
             con.execute("ROLLBACK")
             raise PolicyExtractError(
