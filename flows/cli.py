@@ -110,7 +110,8 @@ def main() -> None:
 
     quiet_prefect_env()
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)  # click returns the exit code instead of raising here
+        sys.exit(code if isinstance(code, int) else EXIT_OK)
     except typer.Exit as e:
         sys.exit(e.exit_code)
     except NotFound as e:

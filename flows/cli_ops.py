@@ -32,6 +32,8 @@ def fetch(
     for f in report.fetched:
         where = f" -> {f.path} ({f.file_name})" if f.path is not None else f": {f.error}"
         typer.echo(f"{f.status:<9} {f.url}{where}")
+    for name in report.missing:
+        typer.echo(f"missing   {name} (listed in {sources}, not there now)")
     typer.echo(f"{len(report.found)} files named by {sources}; {len(report.failed)} URLs failed")
     failed = bool(report.failed)
     if then_ingest:
@@ -61,9 +63,8 @@ def schedule(
     workers: Annotated[int, typer.Option(min=1, help="documents parsed at once")] = 1,
 ) -> None:
     """Serve a Prefect deployment that fetches and ingests on a cron, one run at a time, until stopped."""
-    from flows.settings import db_path, store_dir
-
     from flows.schedule import serve_schedule
+    from flows.settings import db_path, store_dir
 
     serve_schedule(cron, sources, db_path(db), store_dir(store), workers, say=_err)
 
@@ -76,9 +77,8 @@ def export(
     db: DbOpt = None,
 ) -> None:
     """Write every table (or one) as <table>.parquet or .csv; CSV formula cells are neutralised."""
-    from warehouse.export import UnknownTable, export_tables
-
     from flows.settings import db_path
+    from warehouse.export import UnknownTable, export_tables
 
     try:
         written = export_tables(db_path(db), out, fmt, table, on_wait=_waiting)  # type: ignore[arg-type]
@@ -97,12 +97,11 @@ def forget(
     note: Annotated[str | None, typer.Option(help="why (kept in the forgotten table)")] = None,
 ) -> None:
     """Take a document down: its rows, facts, fact history and stored bytes; its reviews stay, orphaned."""
-    from warehouse.connect import reader
-    from warehouse.forget import forget_document
-
     from flows.fetch import forget_fetched
     from flows.resolve import resolve_doc
     from flows.settings import db_path, store_dir
+    from warehouse.connect import reader
+    from warehouse.forget import forget_document
 
     path = db_path(db)
     with reader(path, on_wait=_waiting) as con:

@@ -58,6 +58,8 @@ class FetchReport:
 
     found: list[Found] = field(default_factory=list)
     fetched: list[Fetched] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    """Folders or files listed but absent now (a folder not yet created is not an error)."""
 
     @property
     def failed(self) -> list[Fetched]:
@@ -224,7 +226,7 @@ def local_files(src: Source, base: Path, raw_dir: Path) -> list[Path]:
         elif target.is_file():
             found = [target]
         else:
-            raise PolicyExtractError(f"sources: {target} does not exist")
+            found = []
     return [p for p in found if not any(p.resolve().is_relative_to(s) for s in skip)]
 
 
@@ -241,7 +243,10 @@ def fetch_sources(sources_file: Path, raw_dir: Path | None = None, timeout_s: fl
             if got.path is not None and got.path.is_file():
                 report.found.append(Found(got.path, src.value, got.file_name))
             continue
-        for p in local_files(src, sources_file.parent, raw):
+        listed = local_files(src, sources_file.parent, raw)
+        if src.kind == "path" and not listed and not (sources_file.parent / src.value).exists():
+            report.missing.append(src.value)
+        for p in listed:
             if p.resolve() not in seen:
                 seen.add(p.resolve())
                 report.found.append(Found(p, str(p)))

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from contextlib import AbstractContextManager, nullcontext
+from typing import TYPE_CHECKING, Any
 
 from flows.settings import Limits, quiet_prefect_env
 from schemas.errors import PolicyExtractError
@@ -18,7 +20,7 @@ quiet_prefect_env()
 from prefect import flow, task  # noqa: E402
 from prefect.cache_policies import NO_CACHE  # noqa: E402
 from prefect.futures import as_completed  # noqa: E402
-from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
+from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner  # noqa: E402
 
 
 @task(name="extract-document", cache_policy=NO_CACHE, task_run_name="extract {job.file_name}")
@@ -54,7 +56,7 @@ def ingest_flow(jobs: list[DocJob], opts: IngestOptions,
 
     outcomes: list[Outcome] = []
     extract = extract_remote_task if opts.dask else extract_task
-    futures = [extract.submit(j, opts.limits) for j in jobs]
+    futures: list = [extract.submit(j, opts.limits) for j in jobs]
     by_future = dict(zip(futures, jobs, strict=True))
     for fut in as_completed(futures):
         job = by_future[fut]
@@ -70,15 +72,18 @@ def run_ingest_flow(jobs: list[DocJob], opts: IngestOptions,
                     progress: Callable[[Outcome], None] | None = None) -> list[Outcome]:
     """Run the flow; a Prefect that cannot start or a flow that crashes becomes one clear error."""
     try:
-        return ingest_flow.with_options(task_runner=task_runner_of(opts))(jobs, opts, progress)
+        with _api_for_dask(opts):
+            runner: Any = task_runner_of(opts)
+            return ingest_flow.with_options(task_runner=runner)(jobs, opts, progress)
     except PolicyExtractError:
         raise
     except Exception as e:  # noqa: BLE001 - Prefect's own tracebacks never reach the user
         msg = " ".join(str(e).split())[:300] or type(e).__name__
-        raise PolicyExtractError(f"the Prefect run failed: {msg} (is PREFECT_API_URL reachable?)") from e
+        hint = " (is PREFECT_API_URL reachable?)" if re.search(r"connect|server|API", msg) else ""
+        raise PolicyExtractError(f"the ingest flow failed: {msg}{hint}") from e
 
 
-def task_runner_of(opts: IngestOptions) -> object:
+def task_runner_of(opts: IngestOptions) -> TaskRunner:
     """Threads that each drive a child process, or an existing Dask cluster (--dask ADDRESS)."""
     if not opts.dask:
         return ThreadPoolTaskRunner(max_workers=max(1, opts.workers))
@@ -87,3 +92,18 @@ def task_runner_of(opts: IngestOptions) -> object:
     except ImportError as e:
         raise PolicyExtractError("--dask needs prefect-dask: pip install prefect-dask") from e
     return DaskTaskRunner(address=opts.dask)
+
+
+def _api_for_dask(opts: IngestOptions) -> AbstractContextManager[object]:
+    """Dask workers report task runs to the flow's Prefect API: without PREFECT_API_URL, name the temporary
+    server explicitly so workers on this machine use it instead of each starting their own. A cluster on
+    other machines needs PREFECT_API_URL set to a server they can reach."""
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    if not opts.dask or PREFECT_API_URL.value():
+        return nullcontext()
+    from prefect.server.api.server import SubprocessASGIServer
+
+    server = SubprocessASGIServer()
+    server.start()
+    return temporary_settings(updates={PREFECT_API_URL: server.api_url})

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from schemas.errors import DocumentRejected
 
 MAGIC_WINDOW = 1024
+UNKNOWN = "unknown content"
 
 
 def sha256_of(path: Path) -> str:
@@ -29,9 +33,11 @@ def check_bytes(path: Path, max_bytes: int) -> None:
                                             "(raise it with --max-mb)")
     with path.open("rb") as f:
         head = f.read(MAGIC_WINDOW)
+    kind = _sniff(head)
     if b"%PDF-" not in head:
-        kind = _sniff(head)
         raise DocumentRejected("not_pdf", f"{path.name}: not a PDF ({kind}; no %PDF- header)")
+    if kind != UNKNOWN:  # a ZIP (or page) that holds a PDF near its start is still not a PDF
+        raise DocumentRejected("not_pdf", f"{path.name}: not a PDF ({kind} with a PDF inside; extract it first)")
 
 
 def _sniff(head: bytes) -> str:
@@ -41,7 +47,7 @@ def _sniff(head: bytes) -> str:
                         (b"<html", "HTML"), (b"\xff\xd8\xff", "JPEG image"), (b"gif8", "GIF image")):
         if low.startswith(magic):
             return name
-    return "unknown content"
+    return UNKNOWN
 
 
 def has_eof_marker(path: Path) -> bool:
@@ -54,16 +60,25 @@ def has_eof_marker(path: Path) -> bool:
 
 def check_structure(path: Path, max_pages: int, name: str | None = None) -> int:
     """Encryption (the empty password is tried) and the page cap, with pypdf; returns the page count."""
-    from pypdf import PdfReader
+    return structure_of(path, max_pages, name)[0]
+
+
+REPAIR_SIGNS = ("Ignoring wrong pointing object", "parsing for Object Streams", "incorrect startxref")
+"""pypdf's warnings when it had to rebuild a broken xref table (pdfminer would read wrong objects)."""
+
+
+def structure_of(path: Path, max_pages: int, name: str | None = None) -> tuple[int, bool]:
+    """(page count, xref repaired): encryption, the page cap, and whether the parser needs a repaired copy."""
     from pypdf.errors import PdfReadError
 
     name = name or path.name
     try:
-        reader = PdfReader(str(path), strict=False)
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise DocumentRejected("encrypted", f"{name}: encrypted with a user password "
-                                                "(decrypt it first, e.g. qpdf --decrypt)")
-        n = len(reader.pages)
+        with _pypdf_warnings() as warned:
+            reader = _open_reader(path)
+            if reader.is_encrypted and not reader.decrypt(""):
+                raise DocumentRejected("encrypted", f"{name}: encrypted with a user password "
+                                                    "(decrypt it first, e.g. qpdf --decrypt)")
+            n = len(reader.pages)
     except DocumentRejected:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError) as e:
@@ -74,7 +89,65 @@ def check_structure(path: Path, max_pages: int, name: str | None = None) -> int:
                                                  "(raise it with --max-pages)")
     if n == 0:
         raise DocumentRejected("malformed", f"{name}: the PDF has no pages")
-    return n
+    return n, any(m.startswith(REPAIR_SIGNS) for m in warned)
+
+
+def _open_reader(path: Path):  # noqa: ANN202 - pypdf's PdfReader
+    """pypdf's reader; a file complete but for its %%EOF marker gets one (as every viewer does)."""
+    import io
+
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        return PdfReader(str(path), strict=False)
+    except (PdfReadError, ValueError) as e:
+        if has_eof_marker(path) or not ends_with_startxref(path):
+            raise
+        try:
+            return PdfReader(io.BytesIO(path.read_bytes() + b"\n%%EOF\n"), strict=False)
+        except (PdfReadError, ValueError):
+            raise e from None
+
+
+def ends_with_startxref(path: Path) -> bool:
+    """The trailer's `startxref <offset>` closes the file: complete, only the %%EOF marker is missing."""
+    import re
+
+    size = path.stat().st_size
+    with path.open("rb") as f:
+        f.seek(max(0, size - 1024))
+        tail = f.read()
+    return re.search(rb"startxref\s+\d+\s*$", tail) is not None
+
+
+@contextmanager
+def _pypdf_warnings() -> Iterator[list[str]]:
+    """Collect pypdf's warnings (for repair detection) without letting them reach the terminal."""
+    log = logging.getLogger("pypdf")
+    seen: list[str] = []
+    handler = logging.Handler(logging.WARNING)
+    handler.emit = lambda record: seen.append(record.getMessage())  # type: ignore[method-assign]
+    level, propagate = log.level, log.propagate
+    log.addHandler(handler)
+    log.setLevel(logging.WARNING)
+    log.propagate = False
+    try:
+        yield seen
+    finally:
+        log.removeHandler(handler)
+        log.setLevel(level)
+        log.propagate = propagate
+
+
+def repaired_copy(path: Path, folder: Path) -> Path:
+    """The PDF rewritten by pypdf (a rebuilt xref table), for a parser that trusts xref offsets."""
+    from pypdf import PdfReader, PdfWriter
+
+    out = folder / "repaired.pdf"
+    with _pypdf_warnings(), out.open("wb") as f:
+        PdfWriter(clone_from=PdfReader(str(path), strict=False)).write(f)
+    return out
 
 
 def one_line(e: BaseException, limit: int = 200) -> str:

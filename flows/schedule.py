@@ -86,7 +86,7 @@ class LocalServer:
         cmd = [str(prefect_bin), "server", "start", "--host", "127.0.0.1", "--port", str(port)]
         with log.open("wb") as out:
             proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                    start_new_session=True, env={**os.environ, "PREFECT_API_URL": ""})
+                                    start_new_session=True, env=dict(os.environ))
         server = cls(proc, f"http://127.0.0.1:{port}/api", log)
         deadline = time.monotonic() + SERVER_START_S
         while not _healthy(server.api_url):
@@ -147,4 +147,4 @@ def _serve(cron: str, sources: Path, db: Path, store: Path, workers: int, api_ur
     with temporary_settings(updates=updates):
         deployment = scheduled_ingest.to_deployment(name=DEPLOYMENT, cron=cron, concurrency_limit=1,
                                                     parameters=params)
-        serve(deployment, limit=1, print_starting_message=True)
+        serve(deployment, limit=1, print_starting_message=True)  # type: ignore[arg-type]

@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
+import json
+import logging
 import multiprocessing as mp
 import os
 import resource
 import signal
-import json
+import tempfile
 import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from flows.preflight import check_structure, has_eof_marker, one_line
+from flows.preflight import has_eof_marker, one_line, repaired_copy, structure_of
 from flows.settings import Limits
 from schemas.errors import DocumentRejected
 from schemas.runs import ExtractionPackage
 
-PRELOAD = ["extractors.pipeline", "pdfplumber", "pypdf", "pydantic", "yaml"]
+PRELOAD = ["extractors.pipeline", "pdfplumber", "pypdf", "pydantic", "yaml",
+           *(f"extractors.{name}" for name in ("layout", "metadata", "references", "tables", "text_quality",
+                                               "dates", "policies", "targets", "technologies"))]
+"""Imported once by the forkserver: children start with spaCy and every extractor loaded (2-4 s each saved)."""
 _CTX: mp.context.BaseContext | None = None
 STARTUP_S = 120.0
 """How long a child may take to start (the first one waits for the forkserver's imports)."""
@@ -60,15 +65,14 @@ def context() -> mp.context.BaseContext:
 
 def _child(conn: Connection, path: str, doc_id: str, file_name: str, limits: Limits) -> None:
     """Child body: cap memory, run the pipeline, send back ('ok', package) or ('rejected', reason, msg)."""
+    for noisy in ("pypdf", "pdfminer"):  # their warnings would reach the user's terminal
+        logging.getLogger(noisy).setLevel(logging.ERROR)
     cap = limits.memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
     conn.send(("started",))
     _crash_point_hook()
     try:
-        check_structure(Path(path), limits.max_pages, file_name)
-        from extractors.pipeline import pdf_to_package
-
-        package = pdf_to_package(Path(path), doc_id, file_name)
+        package = _parse(Path(path), doc_id, file_name, limits)
         conn.send(("ok", package, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
     except DocumentRejected as e:
         conn.send(("rejected", e.reason, str(e)))
@@ -82,6 +86,17 @@ def _child(conn: Connection, path: str, doc_id: str, file_name: str, limits: Lim
         conn.send(("rejected", reason, f"{file_name}: {reason.replace('_', ' ')} ({one_line(e)})"))
     finally:
         conn.close()
+
+
+def _parse(path: Path, doc_id: str, file_name: str, limits: Limits) -> ExtractionPackage:
+    """Structure checks, then the pipeline; a file whose xref pypdf had to rebuild is parsed repaired."""
+    from extractors.pipeline import pdf_to_package
+
+    _, repaired = structure_of(path, limits.max_pages, file_name)
+    if not repaired:
+        return pdf_to_package(path, doc_id, file_name)
+    with tempfile.TemporaryDirectory(prefix="policy-repair-") as folder:
+        return pdf_to_package(repaired_copy(path, Path(folder)), doc_id, file_name)
 
 
 def _crash_point_hook() -> None:

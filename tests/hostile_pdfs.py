@@ -269,3 +269,37 @@ def fuzz_seeds() -> list[bytes]:
     hand = raw_pdf(zlib.compress(b"BT /F1 12 Tf 72 760 Td (Net zero by 2050, 55% by 2030.) Tj ET"),
                    "/Filter /FlateDecode ")
     return [good_pdf_bytes(), long_pdf_bytes(2), buf.getvalue(), hand]
+
+
+FACT_LINES_ZH = [
+    "到2025年，非化石能源消费比重达到20%左右。", "2030年前实现碳达峰，2060年前实现碳中和。",
+    "到2025年，单位国内生产总值能耗比2020年下降13.5%。", "到2030年，风电、太阳能发电总装机容量达到12亿千瓦以上。",
+    "2021年10月，国务院印发《2030年前碳达峰行动方案》。", "“十四五”期间，新增可再生能源发电装机5000万千瓦。",
+]
+FACT_LINES_EN = [
+    "The EU aims at climate neutrality by 2050 and a 55% cut in emissions by 2030.",
+    "The UK set a target of 40 GW of offshore wind by 2030.", "Germany plans 80% renewable electricity by 2030.",
+]
+
+
+def facts_pdf_bytes(pages: int = 4) -> bytes:
+    """A few pages dense with targets and dates in Chinese and English (many fact rows per load)."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4, invariant=1)
+    for p in range(pages):
+        y = 790
+        for i in range(4):
+            c.setFont("STSong-Light", 11)
+            for line in FACT_LINES_ZH:
+                c.drawString(50, y, line)
+                y -= 16
+            c.setFont("Helvetica", 10)
+            c.drawString(50, y, FACT_LINES_EN[(p + i) % len(FACT_LINES_EN)])
+            y -= 22
+        c.showPage()
+    c.save()
+    return buf.getvalue()

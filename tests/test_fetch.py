@@ -10,6 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from flows.discover import Found
 from flows.fetch import (
     fetch_sources,
     fetch_url,
@@ -18,7 +19,6 @@ from flows.fetch import (
     response_file_name,
     safe_file_name,
 )
-from flows.discover import Found
 from flows.ingest import IngestOptions, ingest
 from flows.settings import Limits
 from schemas.errors import PolicyExtractError
@@ -105,9 +105,10 @@ def test_fetch_then_ingest_records_the_url_as_source(server: PdfServer, tmp_path
     (raw / "inbox").mkdir(parents=True)
     (raw / "inbox" / "local.pdf").write_bytes(good_pdf_bytes("A local file. China aims to peak carbon emissions before 2030."))
     (raw / "sources.yaml").write_text(
-        f"sources:\n  - path: inbox\n  - url: {server.base}/hostile.pdf\n  - url: {server.base}/missing.pdf\n")
+        f"sources:\n  - path: inbox\n  - path: not-yet\n  - url: {server.base}/hostile.pdf\n"
+        f"  - url: {server.base}/missing.pdf\n")
     report = fetch_sources(raw / "sources.yaml")
-    assert [f.status for f in report.fetched] == ["new", "failed"]
+    assert [f.status for f in report.fetched] == ["new", "failed"] and report.missing == ["not-yet"]
     assert {f.file_name or f.path.name for f in report.found} == {"local.pdf", "x.pdf"}
     opts = IngestOptions(db=tmp_path / "w.duckdb", store=raw / "store", limits=Limits(timeout_s=60))
     outcomes = ingest([], opts, found=report.found)

@@ -1,0 +1,92 @@
+"""Hostile PDFs, built by the tests, through the real ingest: each ends loaded or failed with its own reason."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from flows.ingest import IngestOptions, ingest
+from flows.settings import Limits
+from tests.hostile_pdfs import MOJIBAKE_TEXT, hostile_inputs
+
+REASONS = {"empty_file", "not_pdf", "too_large", "too_many_pages", "encrypted", "truncated", "malformed",
+           "parse_error", "timeout", "memory_limit", "worker_crashed", "no_text_layer", "garbled_text"}
+"""CONTRACT.md's closed vocabulary of documents.reason."""
+LIMITS = Limits(timeout_s=10, memory_mb=1024)
+"""Small limits keep `make test` fast: the 200,000-object page must hit the 10 s wall clock."""
+
+
+def rows(db: Path, sql: str, params: list | None = None) -> list[tuple]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str], list]:
+    """One ingest of every hostile file in one folder: (db, name -> expected, outcomes)."""
+    tmp = tmp_path_factory.mktemp("hostile")
+    folder = tmp / "in"
+    folder.mkdir()
+    expected = {}
+    for name, (data, outcome) in hostile_inputs().items():
+        (folder / name).write_bytes(data)
+        expected[name] = outcome
+    opts = IngestOptions(db=tmp / "w.duckdb", store=tmp / "store", workers=2, limits=LIMITS)
+    outcomes = ingest([folder], opts)
+    return opts.db, expected, outcomes
+
+
+def test_the_batch_covers_every_kind_the_issue_names(hostile) -> None:
+    _, expected, outcomes = hostile
+    assert len(expected) >= 22 and len(outcomes) == len(expected)
+    assert {"empty_file", "not_pdf", "truncated", "encrypted", "malformed", "memory_limit", "timeout",
+            "too_many_pages", "garbled_text", "no_text_layer", "ok"} <= set(expected.values())
+
+
+def test_each_file_ends_as_expected(hostile) -> None:
+    db, expected, _ = hostile
+    got = {name: reason or status for name, status, reason in
+           rows(db, "SELECT file_name, status, reason FROM documents")}
+    assert got == expected
+
+
+def test_failures_say_what_happened_in_one_line(hostile) -> None:
+    db, _, _ = hostile
+    for name, reason, error in rows(db, "SELECT file_name, reason, error FROM documents WHERE status = 'failed'"):
+        assert name in error and "\n" not in error and "Traceback" not in error, (name, error)
+        assert reason in REASONS and len(error) < 400, (reason, error)
+
+
+def test_every_failure_has_a_failed_run_and_no_rows(hostile) -> None:
+    db, _, _ = hostile
+    leftover = rows(db, "SELECT count(*) FROM pages p JOIN documents d USING (doc_id) WHERE d.status = 'failed'")
+    assert leftover == [(0,)]
+    no_run = rows(db, "SELECT file_name FROM documents d WHERE NOT EXISTS "
+                      "(SELECT 1 FROM runs r WHERE r.doc_id = d.doc_id)")
+    assert no_run == []
+
+
+def test_recoverable_files_load_their_real_text(hostile) -> None:
+    db, _, _ = hostile
+    text = dict(rows(db, "SELECT d.file_name, string_agg(p.text, ' ') FROM documents d JOIN pages p USING (doc_id) "
+                         "GROUP BY d.file_name"))
+    assert "the text is all there" in text["broken_xref.pdf"]         # parsed from a repaired copy
+    assert "No end-of-file marker here" in text["no_eof.pdf"]
+    assert "Carbon neutrality by 2060" in text["owner_only.pdf"]      # owner password only: anyone may open it
+    assert "draws itself" in text["self_xobject.pdf"]
+    squeezed = "".join(text["mojibake.pdf"].split())
+    assert "2060年前实现碳中和" in squeezed and MOJIBAKE_TEXT[:10] in squeezed
+    quality = rows(db, "SELECT p.quality FROM pages p JOIN documents d USING (doc_id) "
+                       "WHERE d.file_name = 'mojibake.pdf'")
+    assert quality == [("recovered",)]
+
+
+def test_mojibake_yields_facts(hostile) -> None:
+    db, _, _ = hostile
+    n = rows(db, "SELECT count(*) FROM targets t JOIN documents d USING (doc_id) WHERE d.file_name = 'mojibake.pdf'")
+    assert n[0][0] >= 1
