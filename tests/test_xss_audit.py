@@ -10,12 +10,12 @@ from __future__ import annotations
 import io
 from html.parser import HTMLParser
 from pathlib import Path
+from xml.sax.saxutils import escape as xml_escape
 
 import pytest
 from reportlab.lib.pagesizes import A4
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 from reportlab.lib.styles import getSampleStyleSheet
-from xml.sax.saxutils import escape as xml_escape
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
 from flows.audit import audit_document
 from flows.audit_html import SCRIPT
@@ -45,7 +45,7 @@ PAYLOADS = [
 ]
 ALLOWED_TAGS = {"html", "head", "meta", "title", "style", "body", "h1", "h2", "h3", "table", "thead", "tbody", "tr",
                 "th", "td", "caption", "ul", "li", "span", "div", "img", "a", "p", "label", "select", "option", "input",
-                "script", "svg", "g", "line", "circle", "text", "rect", "path", "polyline", "title", "br", "small"}
+                "script", "svg", "g", "line", "circle", "text", "rect", "path", "polyline", "br", "small"}
 PER_DOC = 10
 
 
