@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -30,7 +31,7 @@ def _waiting(msg: str) -> None:
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path] | None, typer.Argument(help="PDF files or folders (default raw/)")] = None,
+    paths: Annotated[list[str] | None, typer.Argument(help="PDF files, folders or http(s) URLs (default raw/)")] = None,
     db: DbOpt = None,
     workers: Annotated[int, typer.Option(min=1, help="documents parsed at once (child processes)")] = 1,
     force: Annotated[bool, typer.Option(help="re-extract even if this pipeline version loaded it")] = False,
@@ -40,6 +41,10 @@ def ingest(
     max_mb: Annotated[int, typer.Option(help="largest file accepted, MB")] = 200,
     max_pages: Annotated[int, typer.Option(help="most pages accepted")] = 5000,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar")] = False,
+    reextract: Annotated[bool, typer.Option(
+        help="also re-extract stored documents an older pipeline version loaded")] = False,
+    dask: Annotated[str | None, typer.Option(
+        "--dask", metavar="ADDRESS", help="parse on the Dask cluster at this scheduler address")] = None,
 ) -> None:
     """Ingest PDFs: hash, store, parse in a child process, validate, load one transaction per document."""
     from flows.ingest import IngestOptions
@@ -50,12 +55,32 @@ def ingest(
     limits = Limits(timeout_s=timeout, memory_mb=memory_mb, max_bytes=max_mb * 1024 * 1024,
                     max_pages=max_pages)
     opts = IngestOptions(db=db_path(db), store=store_dir(store), workers=workers, force=force,
-                         limits=limits, on_wait=_waiting)
+                         limits=limits, on_wait=_waiting, reextract=reextract, dask=dask)
+    local, found, url_errors = _split_urls(paths or [str(DEFAULT_RAW)])
     with IngestProgress(enabled=not quiet and sys.stderr.isatty()) as bar:
-        outcomes = run(paths or [DEFAULT_RAW], opts, progress=bar.advance, on_plan=bar.plan)
+        outcomes = run(local, opts, progress=bar.advance, on_plan=bar.plan, found=found)
     print_outcomes(outcomes)
-    if any(o.status == "failed" and not o.skipped for o in outcomes):
+    for line in url_errors:
+        _err(line)
+    if url_errors or any(o.status == "failed" and not o.skipped for o in outcomes):
         raise typer.Exit(EXIT_PARTIAL)
+
+
+def _split_urls(args: list[str]) -> tuple[list[Path], list, list[str]]:
+    """Local paths as they are; http(s) URLs fetched into raw/fetched/ first (the URL is their source)."""
+    from flows.discover import Found
+    from flows.fetch import fetch_url
+    from flows.settings import DEFAULT_RAW
+
+    local = [Path(a) for a in args if not re.match(r"(?i)^https?://", a)]
+    found, errors = [], []
+    for url in (a for a in args if re.match(r"(?i)^https?://", a)):
+        got = fetch_url(url, DEFAULT_RAW)
+        if got.path is None:
+            errors.append(f"{url}: not fetched ({got.error})")
+        else:
+            found.append(Found(got.path, url, got.file_name))
+    return local, found, errors
 
 
 @app.command()
@@ -102,6 +127,7 @@ def evaluate(
 
 
 import flows.cli_audit  # noqa: E402,F401 - registers audit, review, diff
+import flows.cli_ops  # noqa: E402,F401 - registers fetch, schedule, export, forget
 
 
 def main() -> None:
@@ -136,5 +162,7 @@ def main() -> None:
         sys.exit(EXIT_ERROR)
 
 
-if __name__ == "__main__":
-    main()
+if __name__ == "__main__":  # `python -m flows.cli`: run the imported module, where the commands registered
+    from flows.cli import main as registered_main
+
+    registered_main()

@@ -40,9 +40,10 @@ def loaded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 def test_query_formats(loaded) -> None:
     db, _ = loaded
     sql = "SELECT file_name, status, reason FROM documents ORDER BY file_name"
-    csv_out = cli("query", sql, "--db", str(db), "--format", "csv").stdout
-    assert csv_out.splitlines()[0] == "file_name,status,reason"
-    assert "a.pdf,ok,\r\n" in csv_out  # NULL is an empty field, CRLF line ends
+    raw = subprocess.run([sys.executable, "-m", "flows.cli", "query", sql, "--db", str(db), "--format", "csv"],
+                         cwd=ROOT, capture_output=True).stdout.decode("utf-8")
+    assert raw.split("\r\n")[0] == "file_name,status,reason"
+    assert "\r\na.pdf,ok,\r\n" in raw  # NULL is an empty field, CRLF line ends (RFC 4180)
     rows = json.loads(cli("query", sql, "--db", str(db), "--format", "json").stdout)
     assert [r["file_name"] for r in rows] == ["a.pdf", "b.pdf", "broken.pdf"]
     assert rows[2]["reason"] in ("truncated", "malformed")
@@ -128,3 +129,20 @@ def test_unreachable_prefect_server_is_one_clear_line(tmp_path: Path) -> None:
     assert proc.returncode == 1
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and "PREFECT_API_URL" in lines[0] and "Traceback" not in proc.stderr
+
+
+def test_ingest_takes_urls_and_records_them_as_sources(tmp_path: Path) -> None:
+    from tests.fetch_server import PdfServer
+
+    with PdfServer() as server:
+        url = f"{server.base}/a.pdf"
+        proc = cli("ingest", url, f"{server.base}/missing.pdf", "--db", str(tmp_path / "w.duckdb"),
+                   cwd=tmp_path)
+    assert proc.returncode == 2, proc.stderr  # the 404 is reported, the other URL loads
+    assert "missing.pdf" in proc.stderr and "Traceback" not in proc.stderr
+    con = duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True)
+    try:
+        assert con.execute("SELECT source, status FROM documents").fetchall() == [(url, "ok")]
+    finally:
+        con.close()
+    assert all(p.resolve().is_relative_to(tmp_path) for p in (tmp_path / "raw").rglob("*"))
