@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 from extractors.dates_actor import actor_for
@@ -69,7 +70,7 @@ def _in_title(text: str, m: DateMatch) -> bool:
 
 
 def sentence_dates(doc: Document, s: Sentence, year: int | None,
-                   cited: set[tuple[int, int]] = frozenset()) -> Iterator[dict[str, Any]]:
+                   cited: AbstractSet[tuple[int, int]] = frozenset()) -> Iterator[dict[str, Any]]:
     """Date payloads of one sentence; any date of a reference entry or citing footnote is a reference."""
     first = s.page_no <= 2
     kind = "reference" if in_citation(cited, doc, s.page_no, s.start) else s.block_kind

@@ -142,10 +142,12 @@ def _two_point(g: dict[str, str], y: int) -> Resolved | None:
             return None
         return f"{y}-{m1:02d}/{y}-{m2:02d}", date(y, m1, 1), last_day(y, m2), "range"
     if "day2" in g:
-        m1 = _month(g)
-        m2 = month_of(g["month_name2"]) if "month_name2" in g else m1
+        first = _month(g)
+        second = month_of(g["month_name2"]) if "month_name2" in g else first
+        if first is None or second is None:
+            return None
         y1 = int(g.get("year_a") or y)
-        d1, d2 = date(y1, m1, int(g["day"])), date(y, m2, int(g["day2"]))
+        d1, d2 = date(y1, first, int(g["day"])), date(y, second, int(g["day2"]))
         if d2 <= d1:
             return None
         return f"{d1.isoformat()}/{d2.isoformat()}", d1, d2, "range"

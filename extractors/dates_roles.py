@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -120,7 +121,7 @@ def citation_blocks(doc: Document) -> set[tuple[int, int]]:
     return {(p.page_no, b.char_start) for p in doc.pages for b in p.blocks if is_citation(b.text, b.kind)}
 
 
-def in_citation(blocks: set[tuple[int, int]], doc: Document, page_no: int, offset: int) -> bool:
+def in_citation(blocks: AbstractSet[tuple[int, int]], doc: Document, page_no: int, offset: int) -> bool:
     """Whether page offset `offset` lies in a reference block or a citing footnote."""
     page = doc.pages[page_no - 1]
     return any((page_no, b.char_start) in blocks and b.char_start <= offset < b.char_end for b in page.blocks)

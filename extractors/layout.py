@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from extractors import text_quality
 from extractors.cjk import Char, is_han
@@ -32,6 +32,7 @@ from extractors.layout_lines import (
     row_to_pieces,
 )
 from extractors.layout_order import Item, box_contains, find_gutters, order_items
+from schemas.base import BlockKind, Lang
 from schemas.facts import DocTable
 from schemas.layout import NO_BOX, Block, Box, CitationMarker, Document, Page
 
@@ -110,7 +111,7 @@ def pdf_to_document(pdf: Any, doc_id: str, file_name: str, *,
     for raw in raws:
         page, in_refs = raw_to_page(raw, repeated, body_size, lang, in_refs)
         pages.append(page)
-    doc = Document(doc_id=doc_id, file_name=file_name, lang=lang, page_count=len(pages),
+    doc = Document(doc_id=doc_id, file_name=file_name, lang=cast(Lang, lang), page_count=len(pages),
                    pages=tuple(pages))
     return doc, [t for r in raws for t in r.tables]
 
@@ -192,8 +193,8 @@ def assemble_page(raw: RawPage, blocks: Sequence[RawBlock], lang: str) -> Page:
         parts.append(b.text)
         char_boxes.extend(b.boxes)
         pos += len(b.text)
-        out_blocks.append(Block(page_no=raw.page_no, block_no=len(out_blocks), kind=b.kind,
-                                lang=text_lang(b.text, lang), text=b.text, char_start=start,
+        out_blocks.append(Block(page_no=raw.page_no, block_no=len(out_blocks), kind=cast(BlockKind, b.kind),
+                                lang=cast(Lang, text_lang(b.text, lang)), text=b.text, char_start=start,
                                 char_end=pos, x0=b.box[0], top=b.box[1], x1=b.box[2],
                                 bottom=b.box[3], column=b.column))
         markers += [CitationMarker(page_no=raw.page_no, marker=m, char_offset=start + off,

@@ -94,7 +94,8 @@ def items_to_blocks(items: Sequence[Item], tables: Sequence[DocTable]) -> list[R
         assert it.line is not None
         same = (prev_item is not None and prev_item.column == it.column
                 and prev_item.spanning == it.spanning and prev_item.line is not None)
-        if same and not starts_new_block(blocks[-1].lines[0], prev_item.line, it.line,
+        if same and prev_item is not None and prev_item.line is not None \
+                and not starts_new_block(blocks[-1].lines[0], prev_item.line, it.line,
                                          geo[(it.column, it.spanning)]):
             blocks[-1].lines.append(it.line)
         else:

@@ -17,7 +17,11 @@ FACT_EXTRACTORS: tuple[str, ...] = ("dates", "policies", "targets", "technologie
 
 def pdf_to_package(path: Path, doc_id: str, file_name: str) -> ExtractionPackage:
     """Parse and extract one PDF; raises DocumentRejected when its text is unusable."""
-    from extractors import layout, metadata, references, tables, text_quality
+    import extractors.layout as layout
+    import extractors.metadata as metadata
+    import extractors.references as references
+    import extractors.tables as tables
+    import extractors.text_quality as text_quality
 
     seconds: dict[str, float] = {}
     t0 = time.perf_counter()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -59,6 +60,11 @@ class Mention:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+def _expand(pattern: str, frags: dict[str, str]) -> str:
+    """{name} in a rule pattern becomes its named fragment, as a group."""
+    return re.sub(r"\{([a-z_]+)\}", lambda m: f"(?:{frags[m.group(1)]})", pattern)
+
+
 @lru_cache(maxsize=1)
 def load_rules() -> tuple[tuple[PolicyRule, ...], frozenset[str]]:
     """The policy rules of rules/{zh,en}/policies.yaml and their stop list."""
@@ -68,7 +74,7 @@ def load_rules() -> tuple[tuple[PolicyRule, ...], frozenset[str]]:
         data = yaml.safe_load((RULE_DIR / lang / "policies.yaml").read_text(encoding="utf-8"))
         frags = data.get("fragments", {})
         for r in data["rules"]:
-            pat = re.sub(r"\{([a-z_]+)\}", lambda m, frags=frags: f"(?:{frags[m.group(1)]})", r["pattern"])
+            pat = _expand(r["pattern"], frags)
             rules.append(PolicyRule(r["id"], lang, re.compile(pat), r["example"], r["expect"],
                                     r["description"]))
         stop.update(data.get("stop", []))
@@ -126,7 +132,7 @@ def title_year(title: str, year_ref: int | None) -> int | None:
 
 
 def sentence_mentions(doc: Document, s: Sentence, year_ref: int | None,
-                      cited: set[tuple[int, int]] = frozenset()) -> Iterator[Mention]:
+                      cited: AbstractSet[tuple[int, int]] = frozenset()) -> Iterator[Mention]:
     """Policy mentions of one body sentence (not of a citing footnote: that names a source)."""
     if in_citation(cited, doc, s.page_no, s.start):
         return

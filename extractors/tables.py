@@ -171,7 +171,7 @@ def fragment_table(grid: Grid, chars: list[Char], size: float, page: Any, doc_id
     """An untitled Chinese one-column box at the page top: a fragment that finalize may stitch to a 专栏."""
     items = [{"row_no": i, "col_no": 0, "row_span": 1, "col_span": 1, "text": t, "refs": r, "bbox": b}
              for i, (t, r, b) in enumerate(box_items(chars, grid.bbox, size))]
-    text = "".join(i["text"] for i in items)
+    text = "".join(str(i["text"]) for i in items)
     if not text or sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff") < 0.5 * len(text):
         return None
     return make_table(doc_id, page, grid.bbox, items, 0, ("box", "list", "fragment"))

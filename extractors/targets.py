@@ -254,7 +254,7 @@ def _cell_evidence(doc: Document, table: DocTable, cell: TableCell) -> dict[str,
 def _payloads(doc: Document, page_no: int, base: int, text: str, t: TextTarget, fallback: str | None,
               lang: str, plan: tuple[int, int] | None, ref: int | None) -> Iterator[dict[str, Any]]:
     """One payload per actor of a TextTarget ('日本和韩国…' gives two), ordinals on the same span."""
-    named = [(a.actor, a.surface) for a in t.actors]
+    named: list[tuple[str | None, str | None]] = [(a.actor, a.surface) for a in t.actors]
     actors = named or [(fallback, None)]
     dfid = _date_fact_id(doc, page_no, base, text, t, ref)
     ty, sy, dl = t.target_year, t.start_year, t.deadline_type

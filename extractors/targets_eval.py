@@ -71,7 +71,9 @@ def evaluate(found: list[dict[str, Any]], gold: dict[str, Any], fields: tuple[st
     used_g, used_f, matched = set(), set(), []
     for _, gi, fi in sorted(pairs):
         if gi not in used_g and fi not in used_f:
-            used_g.add(gi), used_f.add(fi), matched.append((golds[gi], cands[fi]))
+            used_g.add(gi)
+            used_f.add(fi)
+            matched.append((golds[gi], cands[fi]))
     per_field = {k: sum(field_agrees(g.get(k), f.get(k)) for g, f in matched) / len(matched) if matched else 0.0
                  for k in fields}
     return {"n_gold": len(golds), "n_found": len(cands), "tp": len(matched),

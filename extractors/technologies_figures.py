@@ -51,7 +51,8 @@ def line_items(line: Line) -> list[tuple[int, int, str, str]] | None:
         if line.text[pos:m.start()].strip():
             return None
         name = m.group("name")
-        lead = len(_BULLET.match(name).group()) if _BULLET.match(name) else 0
+        bullet = _BULLET.match(name)
+        lead = len(bullet.group()) if bullet else 0
         name = name[lead:].rstrip()
         if len(name) < 2:
             return None

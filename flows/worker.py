@@ -23,7 +23,7 @@ PRELOAD = ["extractors.pipeline", "pdfplumber", "pypdf", "pydantic", "yaml",
            *(f"extractors.{name}" for name in ("layout", "metadata", "references", "tables", "text_quality",
                                                "dates", "policies", "targets", "technologies"))]
 """Imported once by the forkserver: children start with spaCy and every extractor loaded (2-4 s each saved)."""
-_CTX: mp.context.BaseContext | None = None
+_CTX: mp.context.ForkServerContext | None = None
 STARTUP_S = 120.0
 """How long a child may take to start (the first one waits for the forkserver's imports)."""
 
@@ -53,7 +53,7 @@ def json_to_result(text: str) -> WorkResult:
     return WorkResult(package, raw["reason"], raw["error"], raw["seconds"], raw["peak_rss_mb"])
 
 
-def context() -> mp.context.BaseContext:
+def context() -> mp.context.ForkServerContext:
     """A forkserver that has imported the extractors once, so each child starts warm and clean."""
     global _CTX
     if _CTX is None:
