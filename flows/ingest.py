@@ -61,14 +61,17 @@ def ingest(args: list[Path], opts: IngestOptions, progress: Callable[[Outcome], 
     version = pipeline_version()
     outcomes: list[Outcome] = []
     jobs: dict[str, DocJob] = {}
+    seen_again: list[tuple[str, str, str]] = []
     for f in files:
-        job_or_outcome = _triage(f, opts, known, version, blocked, jobs)
+        job_or_outcome = _triage(f, opts, known, version, blocked, jobs, seen_again)
         if isinstance(job_or_outcome, DocJob):
             jobs[job_or_outcome.doc_id] = job_or_outcome
         else:
             outcomes.append(job_or_outcome)
             if progress:
                 progress(job_or_outcome)
+    if seen_again:
+        loading.record_sources(opts, seen_again)
     if opts.reextract:
         stale, missing = stale_jobs(opts, version, set(jobs) | blocked)
         jobs.update((j.doc_id, j) for j in stale)
@@ -95,7 +98,8 @@ def _parse_all(jobs: list[DocJob], opts: IngestOptions, progress: Callable[[Outc
 
 
 def _triage(f: Found, opts: IngestOptions, known: dict[str, tuple[str, str, str | None]],
-            version: str, blocked: set[str], jobs: dict[str, DocJob]) -> DocJob | Outcome:
+            version: str, blocked: set[str], jobs: dict[str, DocJob],
+            seen_again: list[tuple[str, str, str]]) -> DocJob | Outcome:
     """Byte checks, hash, store; an unchanged document only gets its new name recorded."""
     name = f.file_name or f.path.name
     doc_id = sha256_of(f.path)
@@ -103,7 +107,7 @@ def _triage(f: Found, opts: IngestOptions, known: dict[str, tuple[str, str, str 
         return Outcome(path=f.source, doc_id=doc_id, status="failed", skipped=True,
                        error=f"{name}: this document was forgotten (taken down); --force ingests it again")
     if doc_id in jobs:
-        loading.record_source(opts, doc_id, f.source, name)
+        seen_again.append((doc_id, f.source, name))
         return Outcome(path=f.source, doc_id=doc_id, status="ok", skipped=True)
     try:
         check_bytes(f.path, opts.limits.max_bytes)
@@ -112,7 +116,7 @@ def _triage(f: Found, opts: IngestOptions, known: dict[str, tuple[str, str, str 
     stored = copy_to_store(f.path, doc_id, opts.store)
     seen = known.get(doc_id)
     if seen and not opts.force and seen[0] == version and seen[2] not in RETRYABLE:
-        loading.record_source(opts, doc_id, f.source, name)
+        seen_again.append((doc_id, f.source, name))
         return Outcome(path=f.source, doc_id=doc_id, status="ok" if seen[1] == "ok" else "failed",
                        skipped=True, reason=seen[2] if seen[1] != "ok" else None)  # type: ignore[arg-type]
     return DocJob(f.path, f.source, name, doc_id, stored)

@@ -34,6 +34,13 @@ def record_source(opts: IngestOptions, doc_id: str, source: str, file_name: str)
     write_source(opts.db, doc_id, source, file_name, on_wait=opts.on_wait)
 
 
+def record_sources(opts: IngestOptions, rows: list[tuple[str, str, str]]) -> None:
+    """All the known bytes of one ingest that arrived under a (new) name, in one write."""
+    from warehouse.load import record_sources as write_sources
+
+    write_sources(opts.db, rows, on_wait=opts.on_wait)
+
+
 def record_failure(opts: IngestOptions, doc_id: str, source: str, file_name: str, stored: Path | None,
                    reason: str, error: str) -> Outcome:
     """A document that failed before or during parsing: recorded with its reason, the batch goes on."""

@@ -272,6 +272,23 @@ def record_source(
         _add_source(con, doc_id, source, file_name, utc_now())
 
 
+def record_sources(
+    db_path: str | Path, rows: Sequence[tuple[str, str, str]], *,
+    on_wait: OnWait | None = None, wait_s: float | None = None,
+) -> None:
+    """Many (doc_id, source, file_name) seen again, in one transaction: a no-op re-ingest opens one writer."""
+    now = utc_now()
+    with writer(db_path, wait_s=wait_s, on_wait=on_wait) as con:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            for doc_id, source, file_name in rows:
+                _add_source(con, doc_id, source, file_name, now)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+
+
 def known_documents(
     db_path: str | Path, *, on_wait: OnWait | None = None,
 ) -> dict[str, tuple[str, str, str | None]]:
