@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections import Counter
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -62,20 +63,20 @@ def load_result(job: DocJob, result: WorkResult, opts: IngestOptions) -> Outcome
         return record_failure(opts, job.doc_id, job.source, job.file_name, job.stored,
                               result.reason or "parse_error", result.error or "unknown failure")
     t_validate = time.perf_counter()
+    pkg = result.package
+    finished = now()
     try:
-        facts, rejections = package_to_facts(result.package)
+        facts, rejections = package_to_facts(pkg)
+        load = DocumentLoad(
+            doc_id=job.doc_id, source=job.source, file_name=job.file_name, stored_path=str(job.stored),
+            pipeline_version=pipeline_version(), run_id=str(uuid.uuid4()),
+            started_at=finished - timedelta(seconds=result.seconds), finished_at=finished, status="ok",
+            document=pkg.document, tables=pkg.tables, references=pkg.references,
+            facts=tuple(facts), rejections=tuple(rejections))  # type: ignore[arg-type]
     except Exception as e:  # noqa: BLE001 - a validation crash fails this document only
         return record_failure(opts, job.doc_id, job.source, job.file_name, job.stored, "parse_error",
                               f"{job.file_name}: validation failed ({one_line(e)})")
-    pkg = result.package
     validate_s = time.perf_counter() - t_validate
-    finished = now()
-    load = DocumentLoad(
-        doc_id=job.doc_id, source=job.source, file_name=job.file_name, stored_path=str(job.stored),
-        pipeline_version=pipeline_version(), run_id=str(uuid.uuid4()),
-        started_at=finished, finished_at=finished, status="ok", document=pkg.document,
-        tables=pkg.tables, references=pkg.references, facts=tuple(facts),  # type: ignore[arg-type]
-        rejections=tuple(rejections))
     counts = Counter(f.KIND for f in facts)
     counts["doc_tables"] = len(pkg.tables)
     counts["rejections"] = len(rejections)
