@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import sys
 from collections import Counter
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
 from rich.console import Console
@@ -79,40 +75,13 @@ def _cell(v: Any) -> str:
     return str(v)
 
 
-def _jsonable(v: Any) -> Any:
-    if isinstance(v, (datetime, date)):
-        return v.isoformat()
-    if isinstance(v, Decimal):
-        return float(v)
-    if isinstance(v, (bytes, bytearray)):
-        return v.hex()
-    if isinstance(v, (list, tuple)):
-        return [_jsonable(x) for x in v]
-    if isinstance(v, dict):
-        return {str(k): _jsonable(x) for k, x in v.items()}
-    return v
-
-
-def rows_to_csv(columns: list[str], rows: list[tuple]) -> str:
-    """RFC 4180: CRLF line ends, a header row, NULL as an empty field."""
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(columns)
-    for r in rows:
-        w.writerow([_cell(v) for v in r])
-    return buf.getvalue()
-
-
-def rows_to_json(columns: list[str], rows: list[tuple]) -> str:
-    return json.dumps([{c: _jsonable(v) for c, v in zip(columns, r, strict=True)} for r in rows],
-                      ensure_ascii=False, indent=1)
-
-
 def print_rows(columns: list[str], rows: list[tuple], fmt: str) -> None:
+    from warehouse.query import to_csv, to_json
+
     if fmt == "csv":
-        sys.stdout.write(rows_to_csv(columns, rows))
+        sys.stdout.write(to_csv(columns, rows))
     elif fmt == "json":
-        sys.stdout.write(rows_to_json(columns, rows) + "\n")
+        sys.stdout.write(to_json(columns, rows) + "\n")
     else:
         t = Table(*columns, show_lines=False)
         for r in rows:

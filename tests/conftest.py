@@ -21,6 +21,17 @@ os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
 
 
+def rows(db: Path, sql: str, params: list | None = None) -> list[tuple]:
+    """Rows of one query on a warehouse file, through a read-only connection closed at once."""
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
 def corpus_pdf(name: str) -> Path:
     """A corpus PDF; the test skips only when the shared corpus folder is absent."""
     path = CORPUS / name

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
-
 from flows.ingest import IngestOptions, ingest
 from flows.settings import Limits
 from tests.bad_pdfs import good_pdf_bytes
+from tests.conftest import rows  # noqa: F401 - re-exported to the tests that import it from here
 
 TEXT = ("China aims to peak carbon emissions before 2030 and to achieve carbon neutrality before 2060. "
         "The EU aims at climate neutrality by 2050.")
@@ -27,9 +26,3 @@ def build(tmp: Path, names: tuple[str, ...] = ("plain.pdf", *HOSTILE_NAMES)) -> 
     return opts
 
 
-def rows(db: Path, sql: str, params: list | None = None) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()

@@ -10,7 +10,6 @@ import uuid
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-import duckdb
 import pdfplumber
 import pytest
 from reportlab.lib.pagesizes import A4
@@ -25,6 +24,7 @@ from flows.cli import main
 from schemas.facts import DateFact, DocTable, Policy, TableCell, Target, Technology
 from schemas.load import DocumentLoad
 from schemas.runs import Rejection
+from tests.conftest import rows  # noqa: F401 - re-exported to the tests that import it from here
 from warehouse.load import load_document
 
 TARGET_ZH = "到2025年，非化石能源消费比重达到20%左右。"
@@ -122,14 +122,6 @@ def build_warehouse(tmp: Path, extra: str = "", name: str = "plan.pdf") -> tuple
     load = doc_load(pdf, tmp / "store", source=str(pdf))
     load_document(db, load)
     return db, load.doc_id, pdf
-
-
-def rows(db: Path, sql: str, params: list | None = None) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
 
 
 def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from flows.ingest import IngestOptions, ingest
 from flows.settings import Limits
+from tests.conftest import rows
 from tests.hostile_pdfs import MOJIBAKE_TEXT, hostile_inputs
 
 REASONS = {"empty_file", "not_pdf", "too_large", "too_many_pages", "encrypted", "truncated", "malformed",
@@ -16,14 +16,6 @@ REASONS = {"empty_file", "not_pdf", "too_large", "too_many_pages", "encrypted", 
 """CONTRACT.md's closed vocabulary of documents.reason."""
 LIMITS = Limits(timeout_s=10, memory_mb=1024)
 """Small limits keep `make test` fast: the 200,000-object page must hit the 10 s wall clock."""
-
-
-def rows(db: Path, sql: str, params: list | None = None) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
 
 
 @pytest.fixture(scope="module")

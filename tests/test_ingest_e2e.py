@@ -5,21 +5,12 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from flows.ingest import IngestOptions, ingest
 from flows.settings import Limits
 from tests.bad_pdfs import flate_bomb_bytes, good_pdf_bytes, slow_pdf_bytes, write_bad_inputs
-from tests.conftest import RAW
-
-
-def rows(db: Path, sql: str, params: list | None = None) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
+from tests.conftest import RAW, rows
 
 
 @pytest.fixture(scope="module")
