@@ -9,7 +9,7 @@ export DO_NOT_TRACK := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test stress bench lint system seed clean
+.PHONY: run test stress bench lint system seed seed-borderless clean
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -40,5 +40,8 @@ lint: $(VENV)/.installed
 seed: $(VENV)/.installed
 	$(PY) scripts/render_seed.py
 
+seed-borderless: $(VENV)/.installed
+	$(PY) scripts/render_seed.py --table-rules none --out build/seed_borderless/seed_cas_bulletin_2022_borderless.pdf
+
 clean:
-	rm -rf $(VENV) warehouse/*.duckdb raw/store .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) build warehouse/*.duckdb raw/store .pytest_cache .mypy_cache .ruff_cache

@@ -1,4 +1,4 @@
-"""Tables: real tables per page (ruled, open-sided, three-line, 专栏 boxes), stitched and captioned per document."""
+"""Tables: real tables per page (ruled, open-sided, three-line, borderless, 专栏 boxes), stitched and captioned."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from extractors.tables_boxes import box_items, box_label, pattern, reject_reason
 from extractors.tables_finalize import evaluate_cells, finalize, table_to_targets_rows
 from extractors.tables_grid import Grid, cfg, find_grids
 from extractors.tables_text import Char, cell_text, chars_in, main_size, ruleless_grid, untrusted
+from extractors.tables_whitespace import caption_to_grid, overlaps
 from schemas.facts import DocTable, TableCell
 
 VERSION = "1.0"
@@ -24,10 +25,11 @@ def page_to_tables(page: Any, doc_id: str) -> list[DocTable]:
 
 def page_to_tables_debug(page: Any, doc_id: str) -> list[tuple[DocTable | None, str | None]]:
     """Every grid found on the page with the table made of it, or None and the reason it was rejected."""
-    if not page.horizontal_edges:
-        return []
     chars = list(page.chars)
-    grids = find_grids(page, caption_tops(chars))
+    captions = caption_lines(chars)
+    if not page.horizontal_edges and not captions:
+        return []
+    grids = find_grids(page, [min(c["top"] for c in ln) for ln in captions])
     out: list[tuple[DocTable | None, str | None]] = []
     kept: list[Grid] = []
     for grid in sorted(grids, key=lambda g: -(g.bbox[2] - g.bbox[0]) * (g.bbox[3] - g.bbox[1])):
@@ -38,23 +40,68 @@ def page_to_tables_debug(page: Any, doc_id: str) -> list[tuple[DocTable | None, 
         out.append((table, reason))
         if table is not None:
             kept.append(grid)
+    out += borderless_tables(page, chars, captions, [k.bbox for k in kept], doc_id)
     out.sort(key=lambda tr: (tr[0].top, tr[0].x0) if tr[0] else (1e9, 0))
     return out
 
 
-def caption_tops(chars: list[Char]) -> list[float]:
-    """Tops of lines that open with a table caption (表N, Table N, 专栏N)."""
+def caption_lines(chars: list[Char]) -> list[list[Char]]:
+    """Lines that open with a table caption (表N, Table N, 专栏N): the caption's chars, left to right."""
     lines: dict[int, list[Char]] = {}
     for c in chars:
         lines.setdefault(round(c["top"]), []).append(c)
     out = []
-    for top, cs in lines.items():
+    for cs in lines.values():
         cs.sort(key=lambda c: c["x0"])
         for i, c in enumerate(cs):
             if c["text"] in "表T专" and (i == 0 or c["x0"] - cs[i - 1]["x1"] > 3):
                 line = "".join(x["text"] for x in cs[i:i + 12])
                 if any(pattern(r).match(line) for r in ("caption_zh_table", "caption_en_table", "caption_zh_box")):
-                    out.append(float(top))
+                    out.append(_caption_run(cs, i))
+                    break
+    return sorted(out, key=lambda ln: ln[0]["top"])
+
+
+def _caption_run(cs: list[Char], start: int) -> list[Char]:
+    """The caption's chars: from its first char to the next wide gap (a column gutter) or the line end."""
+    out = [cs[start]]
+    for c in (c for c in cs[start + 1:] if c["text"].strip()):
+        if c["x0"] - out[-1]["x1"] > 1.5 * float(c.get("size", 10)):
+            break
+        out.append(c)
+    return out
+
+
+def caption_tops(chars: list[Char]) -> list[float]:
+    """Tops of lines that open with a table caption (表N, Table N, 专栏N)."""
+    return [float(round(ln[0]["top"])) for ln in caption_lines(chars)]
+
+
+def borderless_tables(page: Any, chars: list[Char], captions: list[list[Char]], kept: list[tuple[float, ...]],
+                      doc_id: str) -> list[tuple[DocTable | None, str | None]]:
+    """Tables with no rule at all, under 表N / Table N captions that no ruled table has claimed."""
+    out: list[tuple[DocTable | None, str | None]] = []
+    dist = cfg("caption_distance")
+    for cap in captions:
+        if cap[0]["text"] == "专":
+            continue
+        box = (min(c["x0"] for c in cap), min(c["top"] for c in cap),
+               max(c["x1"] for c in cap), max(c["bottom"] for c in cap))
+        near = (box[0] - 1, box[1] - dist, box[2] + 1, box[3] + dist)
+        if any(overlaps(near, k) for k in kept):
+            continue
+        grid = caption_to_grid(chars, cap, float(page.width))
+        if grid is None or any(overlaps(grid.bbox, k) for k in kept):
+            continue
+        widths = [b - a for a, b in zip(grid.xs, grid.xs[1:], strict=False)]
+        if grid.n_cols == 2 and min(widths) >= cfg("ws_text_column_share") * float(page.width):
+            out.append((None, "column_text"))  # two columns of running text under a caption, not a table
+            continue
+        table, reason = grid_to_table(grid, chars, page, doc_id)
+        if table is not None:
+            table = table.model_copy(update={"flags": tuple(table.flags) + ("whitespace",)})
+            kept.append(grid.bbox)
+        out.append((table, reason))
     return out
 
 

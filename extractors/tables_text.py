@@ -88,8 +88,9 @@ def x_runs(chars: list[Char], gap: float) -> list[tuple[float, float]]:
     return [(a, b) for a, b in runs]
 
 
-def body_rows(lines: list[list[Char]], xs: list[float]) -> list[list[list[Char]]]:
-    """Group body lines into rows: a wide empty band starts a row, else (even spacing) text in column 0."""
+def body_rows(lines: list[list[Char]], xs: list[float], full_starts: bool = True) -> list[list[list[Char]]]:
+    """Group body lines into rows: a wide empty band starts a row, else (even spacing) text in column 0
+    or, with full_starts, a line filling most of three or more columns (a row with an empty label)."""
     if not lines:
         return []
     merged: list[list[Char]] = [list(lines[0])]
@@ -105,9 +106,12 @@ def body_rows(lines: list[list[Char]], xs: list[float]) -> list[list[list[Char]]
     limit = max(1.8 * m, m + 3)
     uneven = any(b > limit for b in bands)
     rows: list[list[list[Char]]] = [[lines[0]]]
+    n_cols = len(xs) - 1
     for i, ln in enumerate(lines[1:]):
         col0 = any(c["x1"] <= xs[1] + 1 for c in ln)
-        if (uneven and bands[i] > limit) or (not uneven and col0):
+        filled = len({_cols_of(r, xs)[0] for r in x_runs(ln, cfg("min_col_gap"))})
+        full = full_starts and n_cols >= 3 and 2 * filled >= n_cols + 1
+        if (uneven and bands[i] > limit) or (not uneven and (col0 or full)):
             rows.append([ln])
         else:
             rows[-1].append(ln)

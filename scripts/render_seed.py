@@ -281,8 +281,9 @@ def note_refs(line: sl.Line) -> int:
 
 
 class Composer:
-    def __init__(self, paper: Paper):
+    def __init__(self, paper: Paper, table_rules: bool = True):
         self.paper = paper
+        self.table_rules = table_rules
         self.layout = sl.Layout()
         self.notes = deque(para(n, NOTE, COL_W) for n in paper.footnotes)
 
@@ -355,7 +356,7 @@ class Composer:
                 r[:4] + [re.sub(r" (?=(\d{4}(—\d{4})?年(以后)?|近期和中期|中远期)：)", "\n", r[4])]
                 for r in rows
             ]
-        table = sl.table_block(rows, widths, TABLE, aligns)
+        table = sl.table_block(rows, widths, TABLE, aligns, rules=self.table_rules)
         self.layout.float_(
             sl.stack([*self.captions(item.caption, FULL_W), sl.spacer(4), table, sl.spacer(14)])
         )
@@ -447,11 +448,11 @@ def decorate(c, number: int) -> None:
     para(str(number), Style(8.0, 10.0, align="center"), FULL_W).block().draw(c, sl.MARGIN_X, sl.BOTTOM - 22)
 
 
-def render(seed: Path, out: Path) -> int:
-    """Render ``seed`` to ``out``; returns the page count."""
+def render(seed: Path, out: Path, table_rules: bool = True) -> int:
+    """Render ``seed`` to ``out``; returns the page count. table_rules=False: borderless tables."""
     sl.register_fonts()
     paper = parse_paper(seed.read_text(encoding="utf-8"))
-    layout = Composer(paper).compose()
+    layout = Composer(paper, table_rules).compose()
     out.parent.mkdir(parents=True, exist_ok=True)
     info = {
         "title": paper.zh_title.replace(" ", ""),
@@ -467,8 +468,10 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seed", type=Path, default=Path(os.environ.get("POLICY_SEED_PATH", DEFAULT_SEED)))
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    ap.add_argument("--table-rules", choices=("three-line", "none"), default="three-line",
+                    help="draw tables as three-line tables (the journal's style) or with no rules at all")
     args = ap.parse_args(argv)
-    pages = render(args.seed, args.out)
+    pages = render(args.seed, args.out, table_rules=args.table_rules == "three-line")
     print(f"wrote {args.out} ({pages} pages)")
     return 0
 

@@ -523,8 +523,11 @@ def table_block(
     body: Style,
     aligns: Sequence[str],
     pad: float = 3.0,
+    rules: bool = True,
 ) -> Block:
-    """Chinese three-line table: thick top and bottom rules, thin rule under the header."""
+    """Chinese three-line table: thick top and bottom rules, thin rule under the header.
+
+    rules=False draws the same table with no rule at all (a borderless table aligned by white space)."""
     head = replace(body, align="center", bold=True)
     grid = [
         [
@@ -538,18 +541,20 @@ def table_block(
 
     def draw(c: Canvas, x: float, y: float) -> None:
         c.setLineWidth(1.0)
-        c.line(x, y, x + total_w, y)
+        if rules:
+            c.line(x, y, x + total_w, y)
         for r, row in enumerate(grid):
             cx = x
             for cell, w in zip(row, widths, strict=True):
                 cell.block().draw(c, cx + pad, y - (heights[r] - cell.height) / 2)
                 cx += w
             y -= heights[r]
-            if r == 0:
+            if r == 0 and rules:
                 c.setLineWidth(0.5)
                 c.line(x, y, x + total_w, y)
         c.setLineWidth(1.0)
-        c.line(x, y, x + total_w, y)
+        if rules:
+            c.line(x, y, x + total_w, y)
 
     return Block(sum(heights), draw)
 

@@ -1,0 +1,120 @@
+"""Borderless tables (no rule at all, aligned by white space): the lines under a 表N / Table N caption.
+
+A caption anchors the search, so prose, charts and two-column text are never read as tables by chance.
+The lines under the caption are taken while they stay close together, are not a note or another caption,
+and do not run across the columns the lines above them set up. Columns and rows are then cut as for a
+three-line table (tables_text.ruleless_grid), with the header row found from line spacing.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from extractors.cjk import line_to_text
+from extractors.tables_grid import Bbox, Grid, cfg, load_rules
+from extractors.tables_text import Char, body_rows, group_lines, line_heights, ruleless_grid, x_runs
+
+Line = list[Char]
+CAPTION_RULES = ("caption_zh_table", "caption_en_table")
+
+
+@functools.cache
+def stop_patterns() -> tuple[re.Pattern[str], ...]:
+    """Lines that end a borderless table: notes, sources, figure and table captions (rules/tables.yaml)."""
+    rules = load_rules()
+    return tuple(re.compile(r["pattern"]) for r in rules["stop_lines"] + rules["captions"])
+
+
+def line_text(line: Line) -> str:
+    """A line's text with its word spaces (spaces come from gaps, since blank chars are dropped)."""
+    return line_to_text(line)[0]
+
+
+def caption_band(caption: Line, page_width: float) -> tuple[float, float]:
+    """The x range a table under this caption may use: the page's left or right half, or all of it."""
+    mid = (caption[0]["x0"] + caption[-1]["x1"]) / 2
+    side = cfg("ws_side_share") * page_width
+    if mid < side:
+        return 0.0, page_width / 2
+    if mid > page_width - side:
+        return page_width / 2, page_width
+    return 0.0, page_width
+
+
+def lines_below(chars: list[Char], caption: Line, band: tuple[float, float]) -> list[Line]:
+    """Text lines below the caption whose chars sit in the band, top to bottom."""
+    bottom = max(c["bottom"] for c in caption)
+    lo, hi = band
+    below = [c for c in chars if c["text"].strip() and (c["top"] + c["bottom"]) / 2 > bottom + 0.5
+             and lo <= (c["x0"] + c["x1"]) / 2 <= hi]
+    return group_lines(below)
+
+
+def _crosses(line: Line, extents: list[tuple[float, float]]) -> bool:
+    """A run of the line overlaps the text of two columns set up by the lines above it."""
+    for a, b in x_runs(line, cfg("min_col_gap")):
+        if sum(1 for x0, x1 in extents if min(b, x1) - max(a, x0) > 1) >= 2:
+            return True
+    return False
+
+
+def _extents(lines: list[Line]) -> list[tuple[float, float]]:
+    return x_runs([c for ln in lines for c in ln], cfg("min_col_gap"))
+
+
+def table_lines(caption: Line, lines: list[Line]) -> list[Line]:
+    """The lines under a caption that belong to its table: close together, no note, no prose across columns."""
+    unit = line_heights(caption + [c for ln in lines[:3] for c in ln])
+    max_gap = cfg("ws_max_gap") * unit
+    prev_bottom = max(c["bottom"] for c in caption)
+    taken: list[Line] = []
+    for ln in lines:
+        text = line_text(ln).strip()
+        top = min(c["top"] for c in ln)
+        if top - prev_bottom > max_gap:
+            break
+        if not taken and any(p.match(text) for p in _caption_patterns()):
+            prev_bottom = max(c["bottom"] for c in ln)  # the caption in the other language
+            continue
+        if any(p.match(text) for p in stop_patterns()):
+            break
+        if len(taken) >= 2 and _crosses(ln, _extents(taken[1:])):
+            break
+        taken.append(ln)
+        prev_bottom = max(prev_bottom, max(c["bottom"] for c in ln))
+    return taken
+
+
+@functools.cache
+def _caption_patterns() -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(r["pattern"]) for r in load_rules()["captions"] if r["id"] in CAPTION_RULES)
+
+
+def lines_to_grid(lines: list[Line], chars: list[Char]) -> Grid | None:
+    """Table lines -> a grid: the header is the first row by line spacing, columns from body white space."""
+    if len(lines) < 2:
+        return None
+    body = _extents(lines[1:])
+    if len(body) < 2:
+        return None
+    xs = [body[0][0]] + [(a[1] + b[0]) / 2 for a, b in zip(body, body[1:], strict=False)] + [body[-1][1]]
+    rows = body_rows(lines, xs, full_starts=False)  # a header may wrap in every column
+    if len(rows) < 2:
+        return None
+    flat = [c for ln in lines for c in ln]
+    x0, x1 = min(c["x0"] for c in flat) - 1, max(c["x1"] for c in flat) + 1
+    top, bottom = min(c["top"] for c in flat) - 1, max(c["bottom"] for c in flat) + 1
+    head_bottom = (max(c["bottom"] for ln in rows[0] for c in ln) + min(c["top"] for c in rows[1][0])) / 2
+    outline = Grid(bbox=(x0, top, x1, bottom), xs=[x0, x1], ys=[top, head_bottom, bottom])
+    return ruleless_grid(outline, chars)
+
+
+def caption_to_grid(chars: list[Char], caption: Line, page_width: float) -> Grid | None:
+    """A 表N / Table N caption with no ruled table near it -> the borderless table under it, if any."""
+    lines = table_lines(caption, lines_below(chars, caption, caption_band(caption, page_width)))
+    return lines_to_grid(lines, chars)
+
+
+def overlaps(a: Bbox, b: Bbox) -> bool:
+    return min(a[2], b[2]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[1], b[1])
