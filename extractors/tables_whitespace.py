@@ -116,5 +116,5 @@ def caption_to_grid(chars: list[Char], caption: Line, page_width: float) -> Grid
     return lines_to_grid(lines, chars)
 
 
-def overlaps(a: Bbox, b: Bbox) -> bool:
+def overlaps(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
     return min(a[2], b[2]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[1], b[1])
