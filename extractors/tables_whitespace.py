@@ -12,7 +12,7 @@ import functools
 import re
 
 from extractors.cjk import line_to_text
-from extractors.tables_grid import Bbox, Grid, cfg, load_rules
+from extractors.tables_grid import Grid, cfg, load_rules
 from extractors.tables_text import Char, body_rows, group_lines, line_heights, ruleless_grid, x_runs
 
 Line = list[Char]
