@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from typing import Any
 
 from extractors.tables_boxes import box_items, box_label, pattern, reject_reason
 from extractors.tables_finalize import evaluate_cells, finalize, table_to_targets_rows
 from extractors.tables_grid import Grid, cfg, find_grids
 from extractors.tables_text import Char, cell_text, chars_in, main_size, ruleless_grid, untrusted
-from extractors.tables_whitespace import caption_to_grid, overlaps
+from extractors.tables_whitespace import caption_to_grids, overlaps
 from schemas.facts import DocTable, TableCell
 
 VERSION = "1.0"
@@ -81,28 +82,42 @@ def borderless_tables(page: Any, chars: list[Char], captions: list[list[Char]], 
                       doc_id: str) -> list[tuple[DocTable | None, str | None]]:
     """Tables with no rule at all, under 表N / Table N captions that no ruled table has claimed."""
     out: list[tuple[DocTable | None, str | None]] = []
-    dist = cfg("caption_distance")
+    boxes = [_box(cap) for cap in captions]
     for cap in captions:
-        if cap[0]["text"] == "专":
+        if cap[0]["text"] == "专" or claimed(_box(cap), kept, boxes):
             continue
-        box = (min(c["x0"] for c in cap), min(c["top"] for c in cap),
-               max(c["x1"] for c in cap), max(c["bottom"] for c in cap))
-        near = (box[0] - 1, box[1] - dist, box[2] + 1, box[3] + dist)
-        if any(overlaps(near, k) for k in kept):
+        grids = caption_to_grids(chars, cap, float(page.width))
+        found = [g for g in grids if not any(overlaps(g.bbox, k) for k in kept)]
+        results = [borderless_table(g, chars, page, doc_id) for g in found]
+        table, reason = next((r for r in results if r[0] is not None), results[0] if results else (None, None))
+        if reason is None and table is None:
             continue
-        grid = caption_to_grid(chars, cap, float(page.width))
-        if grid is None or any(overlaps(grid.bbox, k) for k in kept):
-            continue
-        widths = [b - a for a, b in zip(grid.xs, grid.xs[1:], strict=False)]
-        if grid.n_cols == 2 and min(widths) >= cfg("ws_text_column_share") * float(page.width):
-            out.append((None, "column_text"))  # two columns of running text under a caption, not a table
-            continue
-        table, reason = grid_to_table(grid, chars, page, doc_id)
         if table is not None:
-            table = table.model_copy(update={"flags": tuple(table.flags) + ("whitespace",)})
-            kept.append(grid.bbox)
+            kept.append((table.x0, table.top, table.x1, table.bottom))
         out.append((table, reason))
     return out
+
+
+def _box(chars: list[Char]) -> tuple[float, float, float, float]:
+    return (min(c["x0"] for c in chars), min(c["top"] for c in chars),
+            max(c["x1"] for c in chars), max(c["bottom"] for c in chars))
+
+
+def claimed(cap: tuple[float, ...], kept: Sequence[tuple[float, ...]], captions: Sequence[tuple[float, ...]]) -> bool:
+    """A caption belongs to a kept table: inside it, just over it, or just under one with no caption over it."""
+    dist = cfg("caption_distance")
+
+    def level(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+        return min(a[2], b[2]) > max(a[0], b[0])
+
+    def captioned(k: tuple[float, ...]) -> bool:
+        return any(level(o, k) and 0 <= k[1] - o[3] <= dist for o in captions if o != cap)
+    for k in kept:
+        if _inside(cap, k) or (level(cap, k) and 0 <= k[1] - cap[3] <= dist):
+            return True
+        if level(cap, k) and 0 <= cap[1] - k[3] <= dist and not captioned(k):
+            return True
+    return False
 
 
 def _inside(a: tuple[float, ...], b: tuple[float, ...], tol: float = 2.0) -> bool:
@@ -141,6 +156,17 @@ def grid_to_table(grid: Grid, chars: list[Char], page: Any, doc_id: str) -> tupl
         zh = caption[0].startswith("表")
         table = table.model_copy(update={"label": caption[0], ("caption_zh" if zh else "caption_en"): caption[1] or None})
     return table, None
+
+
+def borderless_table(grid: Grid, chars: list[Char], page: Any, doc_id: str) -> tuple[DocTable | None, str | None]:
+    """A grid cut from white space -> a table flagged `whitespace`, or why it is none (also: running text)."""
+    widths = [b - a for a, b in zip(grid.xs, grid.xs[1:], strict=False)]
+    if grid.n_cols == 2 and min(widths) >= cfg("ws_text_column_share") * float(page.width):
+        return None, "column_text"  # two columns of running text under a caption, not a table
+    table, reason = grid_to_table(grid, chars, page, doc_id)
+    if table is None:
+        return None, reason
+    return table.model_copy(update={"flags": tuple(table.flags) + ("whitespace",)}), None
 
 
 def title_row(cells: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], tuple[str, str]] | None:

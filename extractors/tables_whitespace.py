@@ -1,8 +1,9 @@
-"""Borderless tables (no rule at all, aligned by white space): the lines under a 表N / Table N caption.
+"""Borderless tables (no rule at all, aligned by white space): the lines under (or over) a 表N / Table N caption.
 
 A caption anchors the search, so prose, charts and two-column text are never read as tables by chance.
 The lines under the caption are taken while they stay close together, are not a note or another caption,
-and do not run across the columns the lines above them set up. Columns and rows are then cut as for a
+and do not run across the columns the lines above them set up; a caption printed under its table is read
+upwards the same way. Columns and rows are then cut as for a
 three-line table (tables_text.ruleless_grid), with the header row found from line spacing.
 """
 
@@ -42,13 +43,17 @@ def caption_band(caption: Line, page_width: float) -> tuple[float, float]:
     return 0.0, page_width
 
 
-def lines_below(chars: list[Char], caption: Line, band: tuple[float, float]) -> list[Line]:
-    """Text lines below the caption whose chars sit in the band, top to bottom."""
-    bottom = max(c["bottom"] for c in caption)
+def lines_near(chars: list[Char], caption: Line, band: tuple[float, float], below: bool) -> list[Line]:
+    """Text lines below the caption (top to bottom) or above it (nearest first) whose chars sit in the band."""
     lo, hi = band
-    below = [c for c in chars if c["text"].strip() and (c["top"] + c["bottom"]) / 2 > bottom + 0.5
-             and lo <= (c["x0"] + c["x1"]) / 2 <= hi]
-    return group_lines(below)
+    if below:
+        edge = max(c["bottom"] for c in caption)
+        picked = [c for c in chars if (c["top"] + c["bottom"]) / 2 > edge + 0.5]
+    else:
+        edge = min(c["top"] for c in caption)
+        picked = [c for c in chars if (c["top"] + c["bottom"]) / 2 < edge - 0.5]
+    lines = group_lines([c for c in picked if c["text"].strip() and lo <= (c["x0"] + c["x1"]) / 2 <= hi])
+    return lines if below else lines[::-1]
 
 
 def _crosses(line: Line, extents: list[tuple[float, float]]) -> bool:
@@ -63,27 +68,85 @@ def _extents(lines: list[Line]) -> list[tuple[float, float]]:
     return x_runs([c for ln in lines for c in ln], cfg("min_col_gap"))
 
 
+def _gap_limit(caption: Line, lines: list[Line]) -> float:
+    return cfg("ws_max_gap") * line_heights(caption + [c for ln in lines[:3] for c in ln])
+
+
+def _top(line: Line) -> float:
+    return min(c["top"] for c in line)
+
+
+def _bottom(line: Line) -> float:
+    return max(c["bottom"] for c in line)
+
+
 def table_lines(caption: Line, lines: list[Line]) -> list[Line]:
     """The lines under a caption that belong to its table: close together, no note, no prose across columns."""
-    unit = line_heights(caption + [c for ln in lines[:3] for c in ln])
-    max_gap = cfg("ws_max_gap") * unit
-    prev_bottom = max(c["bottom"] for c in caption)
+    max_gap = _gap_limit(caption, lines)
+    prev_bottom = _bottom(caption)
     taken: list[Line] = []
     for ln in lines:
         text = line_text(ln).strip()
-        top = min(c["top"] for c in ln)
-        if top - prev_bottom > max_gap:
+        if _top(ln) - prev_bottom > max_gap:
             break
         if not taken and any(p.match(text) for p in _caption_patterns()):
-            prev_bottom = max(c["bottom"] for c in ln)  # the caption in the other language
+            prev_bottom = _bottom(ln)  # the caption in the other language
             continue
         if any(p.match(text) for p in stop_patterns()):
             break
         if len(taken) >= 2 and _crosses(ln, _extents(taken[1:])):
             break
         taken.append(ln)
-        prev_bottom = max(prev_bottom, max(c["bottom"] for c in ln))
+        prev_bottom = max(prev_bottom, _bottom(ln))
     return taken
+
+
+def table_lines_above(caption: Line, lines: list[Line]) -> list[Line]:
+    """The lines over a caption printed below its table (nearest first in, top to bottom out).
+
+    A line that runs across the body's columns ends the table, unless it is the table's top line (white space
+    above it): a header with a spanning cell."""
+    max_gap = _gap_limit(caption, lines)
+    prev_top = _top(caption)
+    taken: list[Line] = []
+    for i, ln in enumerate(lines):
+        text = line_text(ln).strip()
+        if prev_top - _bottom(ln) > max_gap:
+            break
+        if not taken and any(p.match(text) for p in _caption_patterns() + _note_patterns()):
+            prev_top = _top(ln)  # the caption in the other language, or a source line under the table
+            continue
+        if any(p.match(text) for p in stop_patterns()):
+            break
+        if taken and _crosses(ln, _extents(taken)):
+            alone = i + 1 == len(lines) or _top(ln) - _bottom(lines[i + 1]) > max_gap
+            if alone:
+                taken.append(ln)
+            break
+        taken.append(ln)
+        prev_top = min(prev_top, _top(ln))
+    return taken[::-1]
+
+
+def lead_lines_dropped(lines: list[Line]) -> list[Line]:
+    """Drop a unit line (单位：万千瓦) or a wrapped caption line (one run across the columns) over the header."""
+    while len(lines) > 2:
+        text = line_text(lines[0]).strip()
+        wrapped = len(x_runs(lines[0], cfg("min_col_gap"))) == 1 and _crosses(lines[0], _extents(lines[2:]))
+        if not (wrapped or any(p.match(text) for p in _skip_patterns())):
+            break
+        lines = lines[1:]
+    return lines
+
+
+@functools.cache
+def _note_patterns() -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(r["pattern"]) for r in load_rules()["stop_lines"] if r["id"].startswith("stop_note"))
+
+
+@functools.cache
+def _skip_patterns() -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(r["pattern"]) for r in load_rules()["skip_lines"])
 
 
 @functools.cache
@@ -93,6 +156,7 @@ def _caption_patterns() -> tuple[re.Pattern[str], ...]:
 
 def lines_to_grid(lines: list[Line], chars: list[Char]) -> Grid | None:
     """Table lines -> a grid: the header is the first row by line spacing, columns from body white space."""
+    lines = lead_lines_dropped(lines)
     if len(lines) < 2:
         return None
     body = _extents(lines[1:])
@@ -110,10 +174,12 @@ def lines_to_grid(lines: list[Line], chars: list[Char]) -> Grid | None:
     return ruleless_grid(outline, chars)
 
 
-def caption_to_grid(chars: list[Char], caption: Line, page_width: float) -> Grid | None:
-    """A 表N / Table N caption with no ruled table near it -> the borderless table under it, if any."""
-    lines = table_lines(caption, lines_below(chars, caption, caption_band(caption, page_width)))
-    return lines_to_grid(lines, chars)
+def caption_to_grids(chars: list[Char], caption: Line, page_width: float) -> list[Grid]:
+    """A 表N / Table N caption with no ruled table near it -> the borderless table under it, then over it."""
+    band = caption_band(caption, page_width)
+    below = lines_to_grid(table_lines(caption, lines_near(chars, caption, band, True)), chars)
+    above = lines_to_grid(table_lines_above(caption, lines_near(chars, caption, band, False)), chars)
+    return [g for g in (below, above) if g is not None]
 
 
 def overlaps(a: tuple[float, ...], b: tuple[float, ...]) -> bool:

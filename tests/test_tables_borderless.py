@@ -136,6 +136,55 @@ def test_table_in_one_column_of_a_two_column_page(tmp_path):
     assert _cells(t)[(3, 0)] == "生物质" and _cells(t)[(2, 2)] == "3500"
 
 
+def test_caption_printed_under_the_table(tmp_path):
+    """Prose, then the table, then 'Table 2: ...' under it, then more prose: read upwards from the caption."""
+    def draw(c):
+        _prose(c, 100, 3, text="Heat pumps are the main low-carbon option for homes off the gas grid in all paths.",
+               font=EN)
+        for r, row in enumerate([["Measure", "Homes (m)", "Cost (GBP bn)"], ["Loft insulation", "4.1", "2.3"],
+                                 ["Cavity wall", "2.9", "3.8"], ["Solid wall", "1.2", "9.6"]]):
+            for x, s in zip((70, 260, 380), row, strict=True):
+                _text(c, x, 170 + r * 14, s, font=EN)
+        _text(c, 170, 240, "Table 2: Insulation measures to 2035", font=EN)
+        _prose(c, 262, 3, text="These costs fall as installers scale up and supply chains mature over the decade.",
+               font=EN)
+    found = _found(tmp_path / "below.pdf", draw)
+    assert len(found) == 1
+    t = found[0]
+    assert (t.n_rows, t.n_cols) == (4, 3)
+    assert [c.text for c in t.cells if c.row_no == 0] == ["Measure", "Homes (m)", "Cost (GBP bn)"]
+    assert _cells(t)[(3, 2)] == "9.6"
+    assert not any("pumps" in c.text or "installers" in c.text or "Table" in c.text for c in t.cells)
+
+
+def test_unit_line_and_wrapped_caption_stay_out_of_the_header(tmp_path):
+    def draw(c):
+        _text(c, 60, 150, "表5 “十四五”时期各地区非化石能源消费比重、可再生能源电力消纳责任权重与新增装")
+        _text(c, 60, 166, "机规模预期目标一览（按省、自治区、直辖市分列）")
+        _text(c, 420, 186, "单位：%")
+        for r, row in enumerate([["地区", "2020年", "2025年"], ["江苏", "11.5", "15"], ["浙江", "20.0", "24"]]):
+            for x, s in zip((80, 260, 400), row, strict=True):
+                _text(c, x, 204 + r * 16, s)
+    found = _found(tmp_path / "unit.pdf", draw)
+    assert len(found) == 1
+    t = found[0]
+    assert (t.n_rows, t.n_cols) == (3, 3)
+    assert [c.text for c in t.cells if c.is_header] == ["地区", "2020年", "2025年"]
+    assert _cells(t)[(2, 0)] == "浙江"
+
+
+def test_two_borderless_tables_one_under_the_other(tmp_path):
+    def draw(c):
+        for k, top in enumerate((120, 230)):
+            _text(c, 220, top, f"表{k + 1} 第{k + 1}组指标")
+            for r, row in enumerate([["指标", "单位", "目标"], ["风电", "万千瓦", f"{2800 + k}"],
+                                     ["光伏", "万千瓦", f"{3500 + k}"]]):
+                for x, s in zip((80, 240, 400), row, strict=True):
+                    _text(c, x, top + 24 + r * 16, s)
+    found = _found(tmp_path / "stacked.pdf", draw)
+    assert [(t.n_rows, t.n_cols, _cells(t)[(2, 2)]) for t in found] == [(3, 3, "3500"), (3, 3, "3501")]
+
+
 # ---- look-alikes -----------------------------------------------------------------------------------
 
 def test_prose_opening_with_table_reference_is_not_a_table(tmp_path):

@@ -191,6 +191,7 @@ def test_rule_examples_match_their_patterns():
 
     from extractors.tables_grid import load_rules
     rules = load_rules()["captions"] + load_rules()["item_markers"] + load_rules()["stop_lines"]
+    rules += load_rules()["skip_lines"]
     assert rules and all(r["id"] and r["description"] for r in rules)
     for r in rules:
         assert re.match(r["pattern"], r["example"]), r["id"]
