@@ -71,7 +71,7 @@ def test_a_parse_that_hangs_times_out_and_a_bomb_hits_the_memory_cap(tmp_path: P
     (folder / "bomb.pdf").write_bytes(flate_bomb_bytes())
     (folder / "fine.pdf").write_bytes(good_pdf_bytes("Still loads, though its neighbours are hostile."))
     opts = IngestOptions(db=tmp_path / "w.duckdb", store=tmp_path / "store", workers=2,
-                         limits=Limits(timeout_s=40, memory_mb=1024))
+                         limits=Limits(timeout_s=20, memory_mb=2048))  # slow.pdf passes 2 GB after ~60 s
     ingest([folder], opts)
     got = dict(rows(opts.db, "SELECT file_name, coalesce(reason, status) FROM documents"))
     assert got == {"slow.pdf": "timeout", "bomb.pdf": "memory_limit", "fine.pdf": "ok"}
