@@ -9,6 +9,8 @@ from pathlib import Path
 
 import yaml
 
+from extractors.fastre import literal_alternation
+from extractors.memo import per_document
 from schemas.layout import Document
 
 RULES = Path(__file__).parent / "rules" / "actors.yaml"
@@ -35,11 +37,7 @@ def _surface_index() -> tuple[re.Pattern[str], dict[str, str]]:
     for a in load_actors():
         for s in [a["zh"], a["en"], *a.get("synonyms", [])]:
             index.setdefault(s, a["id"])
-    alts = []
-    for s in sorted(index, key=len, reverse=True):
-        esc = re.escape(s)
-        alts.append(rf"(?<![A-Za-z]){esc}(?![A-Za-z])" if s.isascii() else esc)
-    return re.compile("|".join(alts)), index
+    return literal_alternation(sorted(index, key=len, reverse=True), "A-Za-z"), index
 
 
 def find_actors(text: str) -> list[ActorMention]:
@@ -53,27 +51,66 @@ def actor_of(surface: str) -> str | None:
     return _surface_index()[1].get(surface)
 
 
+_COLON = re.compile(r"[：:]")
+_TOP_SECTION = re.compile(r"^\s*\d+\s+\S")
+_RESET = ""
+"""A heading's verdict when it opens a top-level section that names no actor: the actor is reset."""
+
+
+@lru_cache(maxsize=4096)
 def heading_actor(heading: str) -> str | None:
     """The actor a section heading names before its colon ('2.2 英国：…' -> GB), else None."""
-    head = re.split(r"[：:]", heading, maxsplit=1)
+    head = _COLON.split(heading, maxsplit=1)
     if len(head) < 2:
         return None
     found = find_actors(head[0])
     return found[0].actor if found else None
 
 
+def _heading_verdict(text: str) -> str | None:
+    """The actor a heading names, _RESET for a top-level section heading, None when it decides nothing."""
+    actor = heading_actor(text)
+    if actor:
+        return actor
+    return _RESET if _TOP_SECTION.match(text) else None
+
+
+@dataclass(frozen=True)
+class _Headings:
+    """Per page (by index): (char_start, verdict) of its deciding headings in block order, the verdict
+    of its last one, and the verdict in force when it starts (from the pages before it)."""
+
+    decided: tuple[tuple[tuple[int, str], ...], ...]
+    last: tuple[str | None, ...]
+    inherited: tuple[str | None, ...]
+
+
+@per_document
+def _document_headings(doc: Document) -> _Headings:
+    """The deciding headings of every page, read once per document (section_actor runs per fact)."""
+    decided = tuple(tuple((b.char_start, v) for b in page.blocks if b.kind == "heading"
+                          and (v := _heading_verdict(b.text)) is not None) for page in doc.pages)
+    last = tuple(d[-1][1] if d else None for d in decided)
+    inherited: list[str | None] = [None]
+    for verdict in last[:-1]:
+        inherited.append(verdict if verdict is not None else inherited[-1])
+    return _Headings(decided, last, tuple(inherited))
+
+
 def section_actor(doc: Document, page_no: int, offset: int) -> str | None:
     """The actor of the nearest heading before (page_no, offset) that names one; None if none."""
-    for page in reversed(doc.pages[:page_no]):
-        for block in reversed(page.blocks):
-            if page.page_no == page_no and block.char_start > offset:
-                continue
-            if block.kind == "heading":
-                actor = heading_actor(block.text)
-                if actor:
-                    return actor
-                if re.match(r"^\s*\d+\s+\S", block.text):  # a top-level section resets the actor
-                    return None
+    h = _document_headings(doc)
+    if 1 <= page_no <= len(doc.pages) and doc.pages[page_no - 1].page_no == page_no:
+        verdict = next((v for start, v in reversed(h.decided[page_no - 1]) if start <= offset),
+                       h.inherited[page_no - 1])
+        return verdict or None
+    # pages numbered out of order: walk back page by page
+    for page, decided, last in zip(reversed(doc.pages[:page_no]), reversed(h.decided[:page_no]),
+                                   reversed(h.last[:page_no]), strict=True):
+        if page.page_no == page_no:
+            last = next((v for start, v in reversed(decided) if start <= offset), None)
+        if last is not None:
+            return last or None
     return None
 
 

@@ -9,13 +9,16 @@ target that calls find_dates on the same sentence can compute the date's fact_id
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from collections.abc import Set as AbstractSet
+from functools import lru_cache
 from typing import Any
 
 from extractors.dates_actor import actor_for
 from extractors.dates_find import DateMatch, find_dates, load_rules
 from extractors.dates_roles import citation_blocks, date_role, event_clause, in_citation
+from extractors.memo import per_document
 from extractors.provenance import evidence
 from extractors.sentences import BODY_KINDS, Sentence, document_sentences
 from schemas.facts import DocTable, TableCell, make_fact_id
@@ -34,6 +37,7 @@ __all__ = ["VERSION", "DateMatch", "find_dates", "extract", "doc_year", "match_k
            "load_rules"]
 
 
+@per_document
 def doc_year(doc: Document) -> int | None:
     """The document's own year (issued, published or received), the reference for resolving roles."""
     for d in (doc.meta.issued_date, doc.meta.published_date, doc.meta.received_date):
@@ -83,12 +87,27 @@ def sentence_dates(doc: Document, s: Sentence, year: int | None,
 
 def locate_cell(page_text: str, cell_text: str, lo: int, hi: int) -> tuple[int, int] | None:
     """Page offsets of a cell's text, searched in [lo, hi) then the whole page; whitespace-flexible."""
-    chars = [c for c in cell_text if not c.isspace()]
-    if not chars:
+    needle = "".join(c for c in cell_text if not c.isspace())
+    if not needle:
         return None
-    pat = re.compile(r"\s*".join(re.escape(c) for c in chars))
-    m = pat.search(page_text, lo, hi) or pat.search(page_text)
-    return (m.start(), m.end()) if m else None
+    return _find_ink(page_text, needle, lo, hi) or _find_ink(page_text, needle, 0, len(page_text))
+
+
+@lru_cache(maxsize=64)
+def _ink(page_text: str) -> tuple[str, list[int]]:
+    """The page text without whitespace and each kept char's page offset: cells are found in it."""
+    index = [i for i, c in enumerate(page_text) if not c.isspace()]
+    return "".join(page_text[i] for i in index), index
+
+
+def _find_ink(page_text: str, needle: str, lo: int, hi: int) -> tuple[int, int] | None:
+    """The first [start, end) in [lo, hi) whose non-space chars spell `needle` with only spaces between."""
+    ink, index = _ink(page_text)
+    k = ink.find(needle, bisect_left(index, lo))
+    if k < 0:
+        return None
+    end = index[k + len(needle) - 1] + 1
+    return (index[k], end) if end <= hi else None
 
 
 def _header_of(table: DocTable, cell: TableCell) -> str:

@@ -11,12 +11,16 @@ from pathlib import Path
 import yaml
 
 from extractors.dates_resolve import resolve
+from extractors.fastre import may_match, required_chars
 
 RULE_DIR = Path(__file__).parent / "rules"
 LANGS = ("zh", "en")
 _URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+|doi\.org/\S+|10\.\d{4,}/\S+")
 _BLOCKING = frozenset({"zh_ymd", "zh_cn_ymd", "iso_day", "en_dmy", "en_mdy"})
 _D0 = date(2000, 1, 1)
+_STICKY = "\u3000-\u9fff\uff00-\uffef—–～~“”‘’"
+_SPACE_EDITS = re.compile(rf"\s{{2,}}|[^\S ]|(?<=[{_STICKY}]) | (?=[{_STICKY}])|\A | \Z")
+"""Whitespace runs compact() changes: all but a lone space between two chars that are not _sticky."""
 _JOIN = re.compile(r"^(?:—{1,2}|–|－|-|~|～|〜|至|到|\s+to\s+|\s+until\s+|\s*[-–—]\s*)$")
 
 
@@ -113,33 +117,34 @@ def compact(text: str) -> tuple[str, list[int]]:
     """Text without whitespace that touches a sticky character, and compact index -> original index."""
     out: list[str] = []
     index: list[int] = []
-    n, i = len(text), 0
-    while i < n:
-        c = text[i]
-        if c.isspace():
-            j = i
-            while j < n and text[j].isspace():
-                j += 1
-            before = out[-1] if out else ""
-            after = text[j] if j < n else ""
-            if (before and _sticky(before)) or (after and _sticky(after)) or not before or not after:
-                i = j
-                continue
-            out.append(" ")
+    pos, n = 0, len(text)
+    for m in _SPACE_EDITS.finditer(text):  # a lone space between two non-sticky chars stays as it is
+        i, j = m.span()
+        out.append(text[pos:i])
+        index.extend(range(pos, i))
+        if i and j < n and not _sticky(text[i - 1]) and not _sticky(text[j]):
+            out.append(" ")  # one space between two non-sticky chars; none at either end
             index.append(i)
-            i = j
-            continue
-        out.append(c)
-        index.append(i)
-        i += 1
+        pos = j
+    out.append(text[pos:])
+    index.extend(range(pos, n))
     return "".join(out), index
+
+
+@lru_cache(maxsize=1)
+def _rule_prefilters() -> tuple[frozenset[str] | None, ...]:
+    """Per rule, the chars one of which its every match holds (most need a digit): a cheap skip test."""
+    return tuple(required_chars(rule.pattern) for rule in load_rules())
 
 
 def _candidates(ctext: str, ref_year: int | None) -> list[_Cand]:
     """Every resolvable match of every rule, outside URLs and e-mail addresses."""
     blocked = [(m.start(), m.end()) for m in _URL.finditer(ctext)]
     found: list[_Cand] = []
-    for prio, rule in enumerate(load_rules()):
+    chars = set(ctext)
+    for prio, (rule, needs) in enumerate(zip(load_rules(), _rule_prefilters(), strict=True)):
+        if not may_match(needs, chars):
+            continue
         for m in rule.pattern.finditer(ctext):
             if m.end() == m.start() or any(a < m.end() and m.start() < b for a, b in blocked):
                 continue
@@ -199,8 +204,12 @@ def _modifier(ctext: str, c: _Cand, lo: int, hi: int) -> tuple[int, int, str | N
 
 def find_dates(text: str, ref_year: int | None = None) -> list[DateMatch]:
     """Every date expression in `text`, left to right; never raises, never yields an impossible date."""
-    if not text:
-        return []
+    return list(_find_dates(text, ref_year)) if text else []
+
+
+@lru_cache(maxsize=4096, typed=True)
+def _find_dates(text: str, ref_year: int | None) -> tuple[DateMatch, ...]:
+    """find_dates, kept for the sentences that policies and targets read again after dates."""
     ctext, index = compact(text)
     cands = _join_ranges(ctext, _select(_candidates(ctext, ref_year)))
     out: list[DateMatch] = []
@@ -211,4 +220,4 @@ def find_dates(text: str, ref_year: int | None = None) -> list[DateMatch]:
         start, end = index[cs], index[ce - 1] + 1
         out.append(DateMatch(start, end, text[start:end], c.iso, c.date_start, c.date_end,
                              c.precision, c.rule_id, mod))
-    return out
+    return tuple(out)

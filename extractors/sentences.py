@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from extractors.memo import per_document
 from schemas.layout import Block, Document
 
 BODY_KINDS = frozenset({"paragraph", "heading", "list", "caption", "figure_text", "footnote"})
@@ -47,7 +48,13 @@ def _piece(page_text: str, block: Block, a: int, b: int) -> Iterator[Sentence]:
 
 def document_sentences(doc: Document, kinds: frozenset[str] = BODY_KINDS) -> Iterator[Sentence]:
     """Every sentence of the body blocks of the document, page by page, in reading order."""
-    for page in doc.pages:
-        for block in page.blocks:
-            if block.kind in kinds:
-                yield from block_sentences(page.text, block)
+    for kind, sentences in _split_blocks(doc):
+        if kind in kinds:
+            yield from sentences
+
+
+@per_document
+def _split_blocks(doc: Document) -> tuple[tuple[str, tuple[Sentence, ...]], ...]:
+    """(kind, sentences) of every block in reading order, split once per document for all extractors."""
+    return tuple((block.kind, tuple(block_sentences(page.text, block))) for page in doc.pages
+                 for block in page.blocks)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from extractors.nlp import load_rules
-from extractors.technologies_lines import Line, page_lines
+from extractors.technologies_lines import Line, document_lines
 from schemas.layout import Document
 
 
@@ -65,8 +65,7 @@ def document_entries(doc: Document) -> list[CatalogueEntry]:
     """Catalogue entries with at least one stage tag, in reading order (numbering may restart)."""
     entries: list[CatalogueEntry] = []
     current: CatalogueEntry | None = None
-    for page in doc.pages:
-        lines = page_lines(page)
+    for page, lines in zip(doc.pages, document_lines(doc), strict=True):
         i = 0
         while i < len(lines):
             line = lines[i]

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
+from extractors.fastre import may_match, required_chars
 from extractors.nlp import load_rules
-from extractors.technologies_lines import Line, page_lines
+from extractors.technologies_lines import Line, document_lines, page_lines
 from schemas.layout import Document, Page
 
 
@@ -24,9 +25,15 @@ class FigureItem:
     group_name: str | None
 
 
+@cache
 def _rule(rule_id: str) -> re.Pattern[str]:
     rule = next(r for r in load_rules("technologies", "zh")["patterns"] if r["id"] == rule_id)
     return re.compile(rule["pattern"], re.M)
+
+
+@cache
+def _required(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    return required_chars(pattern)
 
 
 @lru_cache(maxsize=1)
@@ -46,8 +53,11 @@ _BULLET = re.compile(r"^[\s\-–•·▪●◆■□◇*>]+")
 
 def line_items(line: Line) -> list[tuple[int, int, str, str]] | None:
     """(start, end, name, horizon label) of each item if the whole line is items, else None."""
+    item = _rule("tech.figure.item")
+    if not may_match(_required(item), line.text):
+        return None  # most lines lack the char every item needs (its bracket): skip the slow regex
     out, pos = [], 0
-    for m in _rule("tech.figure.item").finditer(line.text):
+    for m in item.finditer(line.text):
         if line.text[pos:m.start()].strip():
             return None
         name = m.group("name")
@@ -134,9 +144,10 @@ def _text_order_groups(page: Page, parsed: list[tuple[Line, list | None]]) -> di
     return out
 
 
-def page_items(page: Page, carry: str | None) -> tuple[list[FigureItem], str | None]:
-    """The figure items of one page; a group with no heading on this page continues the last one."""
-    parsed = [(ln, line_items(ln)) for ln in page_lines(page)]
+def page_items(page: Page, carry: str | None,
+               lines: list[Line] | None = None) -> tuple[list[FigureItem], str | None]:
+    """The figure items of one page (its visual lines if known); a group with no heading continues the last."""
+    parsed = [(ln, line_items(ln)) for ln in (page_lines(page) if lines is None else lines)]
     if not any(its for _, its in parsed):
         return [], None
     margins = [(b.char_start, b.char_end) for b in page.blocks if b.kind in ("header", "footer")]
@@ -163,7 +174,7 @@ def document_items(doc: Document) -> list[FigureItem]:
     """Every figure item of the document in page order."""
     out: list[FigureItem] = []
     carry: str | None = None
-    for page in doc.pages:
-        items, carry = page_items(page, carry)
+    for page, lines in zip(doc.pages, document_lines(doc), strict=True):
+        items, carry = page_items(page, carry, lines)
         out.extend(items)
     return out

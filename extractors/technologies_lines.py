@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from schemas.layout import NO_BOX, Page
+from extractors.memo import per_document
+from schemas.layout import NO_BOX, Document, Page
 
 
 @dataclass(frozen=True)
@@ -21,35 +22,40 @@ class Line:
     text: str
 
 
-def _new_line(prev: tuple[float, float, float, float], box: tuple[float, float, float, float]) -> bool:
-    """A char starts a new visual line when it sits below the previous one or far to its side."""
-    height = max(prev[3] - prev[1], box[3] - box[1], 1.0)
-    mid = (box[1] + box[3]) / 2
-    if not prev[1] - 0.2 * height <= mid <= prev[3] + 0.2 * height:
-        return True
-    return box[0] < prev[0] - height or box[0] - prev[2] > 2.5 * height
-
-
 def page_lines(page: Page, start: int = 0, end: int | None = None) -> list[Line]:
     """The visual lines of page.text[start:end], trimmed, with their union boxes."""
     end = len(page.text) if end is None else end
+    text, char_boxes = page.text, page.char_boxes
+    n_boxes = len(char_boxes)
     cuts: list[tuple[int, int]] = []
     seg_start, prev = start, None
     for i in range(start, end):
-        ch = page.text[i]
-        if ch == "\n":
+        if text[i] == "\n":
             cuts.append((seg_start, i))
             seg_start, prev = i + 1, None
             continue
-        box = page.char_boxes[i] if i < len(page.char_boxes) else NO_BOX
+        if i >= n_boxes:
+            continue
+        box = char_boxes[i]
         if box == NO_BOX:
             continue
-        if prev is not None and _new_line(prev, box):
-            cuts.append((seg_start, i))
-            seg_start = i
+        if prev is not None:  # a new visual line: the char sits below the previous one or far to its side
+            x0, top, _, bottom = box
+            height = max(prev[3] - prev[1], bottom - top, 1.0)
+            mid = (top + bottom) / 2
+            if (not prev[1] - 0.2 * height <= mid <= prev[3] + 0.2 * height
+                    or x0 < prev[0] - height or x0 - prev[2] > 2.5 * height):
+                cuts.append((seg_start, i))
+                seg_start = i
         prev = box
     cuts.append((seg_start, end))
     return [line for a, b in cuts if (line := _make_line(page, a, b, len(cuts))) is not None]
+
+
+@per_document
+def document_lines(doc: Document) -> tuple[list[Line], ...]:
+    """page_lines of every page, once per document: figures and catalogues both read them."""
+    return tuple(page_lines(page) for page in doc.pages)
 
 
 def _make_line(page: Page, a: int, b: int, _n: int) -> Line | None:
@@ -59,11 +65,10 @@ def _make_line(page: Page, a: int, b: int, _n: int) -> Line | None:
         b -= 1
     if a >= b:
         return None
-    boxes = [page.char_boxes[i] for i in range(a, min(b, len(page.char_boxes)))
-             if page.char_boxes[i] != NO_BOX]
+    boxes = [box for box in page.char_boxes[a:min(b, len(page.char_boxes))] if box != NO_BOX]
     if boxes:
-        x0, top = min(x[0] for x in boxes), min(x[1] for x in boxes)
-        x1, bottom = max(x[2] for x in boxes), max(x[3] for x in boxes)
+        xs0, tops, xs1, bottoms = zip(*boxes, strict=True)
+        x0, top, x1, bottom = min(xs0), min(tops), max(xs1), max(bottoms)
     else:  # no ink known (hand-built text): order lines by offset
         x0, top, x1, bottom = 0.0, float(a), 1.0, float(a) + 0.5
     return Line(page.page_no, a, b, x0, top, x1, bottom, page.text[a:b])

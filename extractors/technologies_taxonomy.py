@@ -9,6 +9,7 @@ from functools import lru_cache
 
 from spacy.matcher import PhraseMatcher
 
+from extractors.fastre import literal_alternation
 from extractors.nlp import en_nlp, load_rules
 
 CATEGORIES = frozenset({"zero_carbon_energy", "low_carbon_industry", "sinks_negative_emissions"})
@@ -106,11 +107,7 @@ def _zh_pattern() -> tuple[re.Pattern[str], dict[str, TechEntry]]:
             k = normalise(s)
             if re.search(r"[\u4e00-\u9fff]", s) or (s.isupper() and len(k) >= 2 and _is_ascii_word(s)):
                 keys.setdefault(k, entry)
-    alts = []
-    for k in sorted(keys, key=len, reverse=True):
-        esc = re.escape(k)
-        alts.append(rf"(?<![a-z0-9]){esc}(?![a-z0-9])" if k.isascii() else esc)
-    return re.compile("|".join(alts)), keys
+    return literal_alternation(sorted(keys, key=len, reverse=True), "a-z0-9"), keys
 
 
 def _normalised_with_map(text: str) -> tuple[str, list[int]]:
@@ -120,10 +117,16 @@ def _normalised_with_map(text: str) -> tuple[str, list[int]]:
     for i, ch in enumerate(text):
         if ch.isspace():
             continue
-        for c in normalise(ch):
-            out.append(c)
-            idx.append(i)
+        norm = _normalise_char(ch)
+        out.append(norm)
+        idx.extend([i] * len(norm))
     return "".join(out), idx
+
+
+@lru_cache(maxsize=8192)
+def _normalise_char(ch: str) -> str:
+    """normalise() of one char (NFKC may expand it to several): texts repeat a few thousand chars."""
+    return normalise(ch)
 
 
 def find_zh(text: str) -> list[Mention]:
