@@ -19,7 +19,7 @@ from extractors.provenance import evidence, text_lang
 from extractors.sentences import BODY_KINDS, Sentence, document_sentences
 from extractors.tables import table_to_targets_rows
 from extractors.targets_find import TextTarget, find_targets
-from extractors.targets_rules import classify, subject_of
+from extractors.targets_rules import classify, subject_of, vetoed
 from extractors.targets_text import find_values, squeeze
 from schemas.facts import DocTable, TableCell
 from schemas.layout import Document
@@ -33,6 +33,7 @@ KEY_FIELDS: tuple[str, ...] = ("actor", "kind", "subject", "value", "value_max",
 """The fields the evaluator scores one by one on a matched target (same page, overlapping quote)."""
 
 _GOALS_BY = re.compile(r"(?i)\b(?:these|both|the)\b[^.]{0,30}\b(?:goals|targets)\b[^.]{0,60}?\bby (\d{4})")
+_UN_SYMBOL = re.compile(r"^(?:FCCC|A|E|S|UNEP|ST)/[A-Z]")
 _STANDALONE = re.compile(r"^[\W*]*(\S{1,16}?)[。.：:]?[\W*]*$")
 
 __all__ = ["VERSION", "KEY_FIELDS", "extract", "find_targets", "target_key"]
@@ -70,6 +71,7 @@ def _plan_period(doc: Document) -> tuple[int, int] | None:
 def _sentence_targets(doc: Document, table_pages: set[int], plan: tuple[int, int] | None) -> Iterator[dict]:
     carry: str | None = None
     last: list[dict[str, Any]] = []
+    lead_vetoed = False
     ref = doc_year(doc)
     for s in joined_sentences(doc):
         if s.block_kind == "table" and s.page_no in table_pages:
@@ -81,13 +83,32 @@ def _sentence_targets(doc: Document, table_pages: set[int], plan: tuple[int, int
             carry = lone
             continue
         lang = text_lang(s.text, doc.lang)
-        found = find_targets(s.text, lang)
+        if lead_vetoed and _LIST_ITEM.match(s.text):
+            continue  # '(a) In 2025, 55.2 per cent higher than in 1990' under '…are estimated to be:'
+        lead_vetoed = s.text.rstrip().endswith((":", "：")) and vetoed(lang, {"sentence": s.text}) is not None
+        found = find_targets(s.text, lang, _last_year(last))
         if not found and last:
             _apply_goals_by(s.text, last)
         fallback = carry or section_actor(doc, s.page_no, s.start) or issuer_country(doc)
         last = [p for t in found for p in _payloads(doc, s.page_no, s.start, s.text, t, fallback, lang,
-                                                     plan, ref)]
+                                                     plan, ref) if not _past_fact(p, lang, ref)]
         yield from last
+
+
+_LIST_ITEM = re.compile(r"^\s*(?:\([a-z]{1,3}\)|[a-z]\)|[-•–])\s")
+"""An item of a list run into its lead-in sentence: (a), (iv), b), a bullet."""
+
+
+def _last_year(last: list[dict[str, Any]]) -> tuple[int, str] | None:
+    """The (target year, deadline type) of the previous sentence's last dated target, for an update to carry."""
+    dated = [p for p in last if p["target_year"] is not None]
+    return (dated[-1]["target_year"], dated[-1]["deadline_type"] or "in") if dated else None
+
+
+def _past_fact(p: dict[str, Any], lang: str, ref: int | None) -> bool:
+    """'2.4 per cent of generation in 2021' in a 2023 report is a statistic: English 'in YEAR' before the document."""
+    return (lang == "en" and ref is not None and p["deadline_type"] == "in" and p["target_year"] is not None
+            and p["start_year"] is None and p["target_year"] < ref)
 
 
 _OPEN_END = re.compile(r"[^。！？；.!?;:：]$")
@@ -126,6 +147,8 @@ def issuer_country(doc: Document) -> str | None:
     actor = document_actor(doc)
     if actor and _is_place(actor):
         return actor
+    if _UN_SYMBOL.match(doc.meta.doc_number or ""):
+        return "GLOBAL"  # a UN document (FCCC/PA/CMA/2023/12) speaks of the world, not of one country
     return "CN" if doc.lang == "zh" else title_actor(doc)
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 
 from extractors.actors import ActorMention, find_actors
 from extractors.targets_rules import (
+    carries_year,
     classify,
     find_subjects,
     has_cue,
@@ -65,6 +66,7 @@ class _Ctx:
     values: list[ValueMention]
     actors: list[ActorMention]
     bounds: list[int]
+    carry: YearMention | None = None
 
     def clause(self, pos: int) -> tuple[int, int]:
         a = max((b for b in self.bounds if b <= pos), default=0)
@@ -72,12 +74,18 @@ class _Ctx:
         return a, z
 
 
-def find_targets(text: str, lang: str = "zh") -> list[TextTarget]:
-    """Every target stated in `text` (one sentence), in order, offsets into `text`."""
+def find_targets(text: str, lang: str = "zh", carry: tuple[int, str] | None = None) -> list[TextTarget]:
+    """Every target stated in `text` (one sentence), in order, offsets into `text`.
+
+    `carry` is the previous sentence's (target year, deadline type): a yearless value of a sentence that
+    updates that target ('This has later been adjusted to 15 million') takes it.
+    """
     sq = squeeze(text)
     rx = _CLAUSE_ZH if lang == "zh" else _CLAUSE_EN
     bounds = sorted({m.end() for m in rx.finditer(sq.masked)})
-    ctx = _Ctx(sq, lang, find_years(sq), find_values(sq), find_actors(sq.masked), bounds)
+    carried = (YearMention(-1, -1, carry[0], None, "deadline", carry[1])
+               if carry and carries_year(lang, sq.masked) else None)
+    ctx = _Ctx(sq, lang, find_years(sq), find_values(sq), find_actors(sq.masked), bounds, carried)
     found = _value_targets(ctx) + _milestone_targets(ctx)
     return [_to_orig(t, sq) for t in sorted(found, key=lambda t: (t.start, t.ordinal))]
 
@@ -114,9 +122,9 @@ def _value_target(ctx: _Ctx, i: int, v: ValueMention) -> TextTarget | None:
     if v.unit_class == "countries":
         return None
     contexts = ([s[prev_end:v.start], s[ca:v.start] + "|" + s[v.start:nxt]] if ctx.lang == "zh"
-                else [s[prev_end:nxt], s[ca:cz], s])
+                else [_words_after(s, v.start, nxt), s[prev_end:nxt], s[ca:cz], s])
     kind, kind_rule = classify(ctx.lang, v.unit_class, contexts)
-    year = _deadline_for(ctx, v.start, v.end)
+    year = _deadline_for(ctx, v.start, v.end) or ctx.carry
     cued = has_cue(ctx.lang, s)
     since = _since_year(ctx, ca, cz)
     if year is None and (v.unit_class in ("count", None, "length") and not (since and cued)
@@ -130,7 +138,7 @@ def _value_target(ctx: _Ctx, i: int, v: ValueMention) -> TextTarget | None:
         end = max(end, year.end)
     if ctx.lang == "en" and subj and subj.start >= v.end and subj.end <= nxt:
         end = max(end, subj.end)
-    base = _baseline_for(ctx, ca, nxt, v)
+    base = _baseline_for(ctx, ca, nxt, v) or (_sentence_baseline(ctx) if kind.endswith("reduction") else None)
     if ctx.lang == "en" and base is not None and v.end <= base.start < nxt:
         end = max(end, base.end)
     return TextTarget(
@@ -142,9 +150,24 @@ def _value_target(ctx: _Ctx, i: int, v: ValueMention) -> TextTarget | None:
         start_year=(year.start_year if year else None) or since,
         target_year=year.year if year else None, deadline_type=year.deadline if year else None,
         period_years=5 if re.search(r"五年|five[- ]year", s[ca:v.start]) else None,
-        year_span=(year.start, year.end) if year else None, actors=_actors_for(ctx, v.start),
+        year_span=(year.start, year.end) if year and year.start >= 0 else None, actors=_actors_for(ctx, v.start),
         confidence=_confidence(year, kind_rule, ctx.actors),
         extras={"sentence_has_14th": "十四五" in s})
+
+
+_NEXT_ITEM = re.compile(r"\s(?:and|or|while|but|whereas)\s|[;,]\s")
+
+
+def _words_after(s: str, start: int, nxt: int) -> str:
+    """English names what a value measures right after it ('30% renewable energy of …'): up to the next item."""
+    m = _NEXT_ITEM.search(s, start, nxt)
+    return s[start:m.start() if m else nxt]
+
+
+def _sentence_baseline(ctx: _Ctx) -> YearMention | None:
+    """'at 41 per cent by 2030, and …, relative to the 2019 level': one baseline year serves the sentence."""
+    bs = [y for y in ctx.years if y.role == "baseline"]
+    return bs[0] if ctx.lang == "en" and bs and len({y.year for y in bs}) == 1 else None
 
 
 def _skip_lead(s: str, i: int) -> int:
@@ -276,6 +299,11 @@ def _milestone_targets(ctx: _Ctx) -> list[TextTarget]:
     return out
 
 
+def _closed_off(between: str) -> bool:
+    """A parenthesis closes between a year and a later word: the year belongs to the parenthesis."""
+    return between.count(")") > between.count("(")
+
+
 def _milestone(ctx: _Ctx, rule, m: re.Match) -> TextTarget | None:
     s = ctx.sq.masked
     ca, cz = ctx.clause(m.start())
@@ -284,6 +312,8 @@ def _milestone(ctx: _Ctx, rule, m: re.Match) -> TextTarget | None:
     if vetoed(ctx.lang, scopes) or not milestone_in_context(ctx.lang, scopes):
         return None
     year = _deadline_for(ctx, m.start(), m.end())
+    if year is not None and ctx.lang == "en" and _closed_off(s[year.end:m.start()]):
+        return None  # '(with 50 per cent likelihood by 2100) and achieving net zero': not its year
     prev_clause = ctx.clause(max(ca - 1, 0))[0]
     if year is None or year.start_year is not None or year.end < prev_clause:
         return None  # a milestone needs a written year in its own or the previous clause

@@ -33,6 +33,7 @@ class RuleSet:
     not_targets: tuple[Rule, ...]
     cues: tuple[Rule, ...]
     milestone_context: tuple[Rule, ...] = ()
+    carry_year: tuple[Rule, ...] = ()
 
 
 def rule_file(lang: str) -> Path:
@@ -55,7 +56,7 @@ def load_rules(lang: str) -> RuleSet:
                           r.get("scope", "clause")) for r in data.get(section, []))
 
     return RuleSet(build("kinds"), build("milestones"), build("not_targets"), build("cues"),
-                   build("milestone_context"))
+                   build("milestone_context"), build("carry_year"))
 
 
 def milestone_in_context(lang: str, scopes: dict[str, str]) -> bool:
@@ -116,6 +117,11 @@ def vetoed(lang: str, scopes: dict[str, str]) -> str | None:
         if text is not None and rule.pattern.search(text):
             return rule.id
     return None
+
+
+def carries_year(lang: str, text: str) -> bool:
+    """True when a sentence updates the previous one's target ('This has later been adjusted to …')."""
+    return any(r.pattern.search(text) for r in load_rules(lang).carry_year)
 
 
 def has_cue(lang: str, text: str) -> bool:

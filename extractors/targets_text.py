@@ -84,7 +84,7 @@ _YEAR_RE = re.compile(
     rf"after|from|since|until|for|around|beyond|than|below|above|of)?\s?"
     rf"(?<![\d.])(?P<y1>{_YEAR})(?:\s?年?\s?[—–\-~～至到]\s?(?P<y2>{_YEAR}|\d{{2}})(?![\d%]))?(?!\d)"
     rf"(?P<nian>\s?年)?(?P<md>\d{{1,2}}月(?:\d{{1,2}}日)?)?"
-    rf"(?P<suf>底|末|以前|之前|前|左右|以后|之后|后|以来|起|的水平|水平|-levels?| levels?| at the latest| on(?:wards)?\b)?",
+    rf"(?P<suf>底|末|以前|之前|前|左右|以后|之后|后|以来|起|的水平|水平|-levels?|(?: emissions?)? levels?| at the latest| on(?:wards)?\b)?",
     re.I)
 _BY = {"到": "by", "至": "by", "by": "by", "until": "by", "by the end of": "by", "before": "before",
        "around": "around", "after": "after", "beyond": "after", "in": "in", "for": "in", "在": "in", "于": "in"}
@@ -129,7 +129,7 @@ def _year_mention(m: re.Match, s: str) -> YearMention:
     end_year = (int(y2) if len(y2) == 4 else y1 // 100 * 100 + int(y2)) if y2 else None
     strong = _SUF.get(suf) if suf not in ("底", "末") else None
     role, deadline = "deadline", strong or _BY.get(pre) or _SUF.get(suf) or "in"
-    if pre in _BASE_PRE or suf in {"的水平", "水平", "-levels", "-level", " levels", " level"}:
+    if pre in _BASE_PRE or suf.endswith(("水平", "level", "levels")):
         role = "baseline"
     elif pre == "from":
         role = "since" if suf.startswith(" on") else "baseline"
@@ -192,6 +192,12 @@ def _value_re() -> re.Pattern[str]:
 
 
 _HALF_RE = re.compile(r"减半|halve[ds]?|by half")
+_FRACTION_RE = re.compile(
+    r"(?<![\d/.])(?P<n>[1-9])/(?P<d>[2-9]|10)(?![\d/])"
+    r"|\b(?P<w>(?:a|one)[ -](?:third|quarter|fifth|tenth)|two[ -]thirds|three[ -]quarters)"
+    r"(?=\s(?:of|to)\b)", re.I)
+_WORD_FRACTION = {"third": (1, 3), "quarter": (1, 4), "fifth": (1, 5), "tenth": (1, 10), "thirds": (2, 3),
+                  "quarters": (3, 4)}
 
 
 def find_values(sq: Squeezed) -> list[ValueMention]:
@@ -207,7 +213,22 @@ def find_values(sq: Squeezed) -> list[ValueMention]:
             out.append(v)
     for m in _HALF_RE.finditer(sq.masked):
         out.append(ValueMention(m.start(), m.end(), 50.0, None, "%", m.group(), "percent", None))
+    out.extend(fractions(sq.masked))
     return sorted(out, key=lambda v: v.start)
+
+
+def fractions(s: str) -> list[ValueMention]:
+    """'1/3 of heavy vehicles', 'a third of', 'two-thirds of': a share, as a percent rounded to 0.01."""
+    out: list[ValueMention] = []
+    for m in _FRACTION_RE.finditer(s):
+        if m.group("w"):
+            n, d = _WORD_FRACTION[re.split(r"[ -]", m.group("w").lower())[1]]
+        else:
+            if not s[m.end():].startswith(" of"):
+                continue  # '1/3' alone may be a date or a ratio; a share reads '1/3 of'
+            n, d = int(m.group("n")), int(m.group("d"))
+        out.append(ValueMention(m.start(), m.end(), round(100 * n / d, 2), None, "%", m.group(), "percent", None))
+    return out
 
 
 def _value_mention(m: re.Match) -> ValueMention | None:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import math
 
-from hypothesis import HealthCheck, given, settings
+import pytest
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from extractors.dates_find import find_dates
 from extractors.numbers import parse_number
@@ -61,6 +63,7 @@ def test_normalise_gives_a_finite_value_and_a_unit_or_none(value: float, surface
 
 @SETTINGS
 @given(TEXT, st.sampled_from(["zh", "en"]))
+@example("1元到0", "zh")  # a descending range: found, then refused by the Target model
 def test_find_targets_outputs_are_valid_targets(text: str, lang: str) -> None:
     for t in find_targets(text, lang):
         assert 0 <= t.start <= t.end <= len(text)
@@ -69,6 +72,11 @@ def test_find_targets_outputs_are_valid_targets(text: str, lang: str) -> None:
                   "subject_surface": t.subject_surface, "baseline_year": t.baseline_year,
                   "start_year": t.start_year, "target_year": t.target_year, "deadline_type": t.deadline_type,
                   "period_years": t.period_years, "confidence": t.confidence}
-        Target(**provenance(text, t.start, t.end, lang), target_key="k", ordinal=t.ordinal, **fields)
+        if t.value is not None and t.value_max is not None and t.value_max < t.value:
+            # a descending range ("30%—20%") is emitted on purpose, to be recorded as a rejection
+            with pytest.raises(ValidationError, match="value_max"):
+                Target(**provenance(text, t.start, t.end, lang), target_key="k", ordinal=t.ordinal, **fields)
+        else:
+            Target(**provenance(text, t.start, t.end, lang), target_key="k", ordinal=t.ordinal, **fields)
         for v in (t.value, t.value_max):
             assert v is None or math.isfinite(v)

@@ -56,7 +56,8 @@ def test_rendered_chinese_page(tmp_path: Path) -> None:
 @pytest.mark.parametrize("gold_name,floor", [
     ("targets_zh_sci_tech_support.json", 0.8),
     ("targets_zh_energy_saving_work_plan.json", 0.8),
-    ("targets_en_wimby_germany.json", 0.6),
+    ("targets_en_wimby_germany.json", 0.9),
+    ("targets_en_unfccc_synthesis.json", 0.9),
 ])
 def test_corpus_against_gold(gold_name: str, floor: float) -> None:
     gold = json.loads((GOLD / gold_name).read_text(encoding="utf-8"))

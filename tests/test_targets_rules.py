@@ -9,7 +9,7 @@ import yaml
 
 from extractors.targets_rules import RULES, find_subjects, raw_rules
 
-SECTIONS = ("kinds", "milestones", "not_targets", "cues", "milestone_context")
+SECTIONS = ("kinds", "milestones", "not_targets", "cues", "milestone_context", "carry_year")
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
