@@ -14,7 +14,8 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from extractors.actors import document_actor, find_actors, load_actors, section_actor
-from extractors.dates import date_fact_id, doc_year, find_dates
+from extractors.dates import date_fact_id, doc_year, find_dates, locate_cell
+from extractors.memo import per_document
 from extractors.provenance import evidence, text_lang
 from extractors.sentences import BODY_KINDS, Sentence, document_sentences
 from extractors.tables import table_to_targets_rows
@@ -138,6 +139,7 @@ def _is_place(actor: str) -> bool:
     return len(actor) == 2 or "-" in actor or actor in ("EU", "GLOBAL")
 
 
+@per_document
 def issuer_country(doc: Document) -> str | None:
     """The issuer's country or province (CONTRACT.md), not the ministry: 科技部 -> CN, 江苏省发展改革委 -> CN-JS."""
     if doc.meta.issuer:
@@ -192,13 +194,9 @@ def _row_actor(table: DocTable, row_no: int) -> str | None:
 
 
 def locate(page_text: str, text: str, lo: int = 0) -> tuple[int, int] | None:
-    """Page offsets of `text`, whitespace-flexible, searched from `lo` then the whole page."""
-    chars = [c for c in text if not c.isspace()][:400]
-    if not chars:
-        return None
-    pat = re.compile(r"\s*".join(re.escape(c) for c in chars))
-    m = pat.search(page_text, lo) or pat.search(page_text)
-    return (m.start(), m.end()) if m else None
+    """Page offsets of `text` (its first 400 non-space chars), whitespace-flexible, from `lo` then the whole page."""
+    needle = "".join(c for c in text if not c.isspace())[:400]
+    return locate_cell(page_text, needle, lo, len(page_text))  # no regex per cell: a find in the ink copy
 
 
 def _cell_targets(doc: Document, table: DocTable, used: set, plan: tuple[int, int] | None) -> Iterator[dict]:

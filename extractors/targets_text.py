@@ -9,7 +9,9 @@ from functools import lru_cache
 from extractors.numbers import ARABIC, parse_number
 from extractors.units import normalise, unit_class, unit_surfaces
 
-_TRANS = str.maketrans("０１２３４５６７８９．％₂－", "0123456789.%2-")
+_WIDE = "０１２３４５６７８９．％₂－"
+_TRANS = str.maketrans(_WIDE, "0123456789.%2-")
+_HAS_WIDE = re.compile(f"[{re.escape(_WIDE)}]")
 MASK = "□"
 
 
@@ -35,28 +37,54 @@ _MARKER_RE = re.compile(r"\n(?:\[\d+(?:[,，–-]\d+)*\]|[①-⑳])(?=\n)")
 
 def squeeze(text: str) -> Squeezed:
     """Drop whitespace unless it sits between two ASCII chars; full-width digits to ASCII; mask 《titles》."""
-    t = text.translate(_TRANS)
+    t = text.translate(_TRANS) if _HAS_WIDE.search(text) else text  # translate is slow; most have none
     out: list[str] = []
     idx: list[int] = []
-    n = len(t)
-    skip = {i for m in _MARKER_RE.finditer(t) for i in range(m.start(), m.end())}
-    for i, c in enumerate(t):
-        if i in skip:
-            continue
-        if c.isspace():
-            if not out or out[-1] == " ":
-                continue
-            j = i + 1
-            while j < n and t[j].isspace():
-                j += 1
-            if j < n and out[-1].isascii() and t[j].isascii():
+    last = ""  # the last char written
+    for lo, hi in _unmarked(t):  # run by run: copy the text between the runs squeeze changes as slices
+        pos = lo
+        for m in _SPACE_EDITS.finditer(t, lo, hi):
+            a = m.start()
+            if a > pos:
+                out.append(t[pos:a])
+                idx.extend(range(pos, a))
+                last = t[a - 1]
+            j = m.end() if m.end() < hi else _next_ink(t, m.end())  # a run cut by a marker goes on into it
+            if last and last != " " and j < len(t) and last.isascii() and t[j].isascii():
                 out.append(" ")
-                idx.append(i)
-            continue
-        out.append(c)
-        idx.append(i)
+                idx.append(a)
+                last = " "
+            pos = m.end()
+        if hi > pos:
+            out.append(t[pos:hi])
+            idx.extend(range(pos, hi))
+            last = t[hi - 1]
     s = "".join(out)
     return Squeezed(s, mask_titles(s), tuple(idx))
+
+
+_INK_ASCII = r"[^\s\x80-\U0010ffff]"
+_SPACE_EDITS = re.compile(rf"\s(?:\s+|(?<=[^\S ])|(?<!{_INK_ASCII}\s)|(?!{_INK_ASCII}))")
+"""Whitespace runs squeeze changes: all but a lone space between two ASCII non-space chars, which it keeps
+(a run of two or more, one that is not ' ', or a space with no ASCII ink before or after it)."""
+
+
+def _next_ink(t: str, i: int) -> int:
+    """The offset of the first non-space char of `t` from `i` (len(t) if none)."""
+    while i < len(t) and t[i].isspace():
+        i += 1
+    return i
+
+
+def _unmarked(t: str) -> list[tuple[int, int]]:
+    """The [lo, hi) stretches of `t` outside citation markers, which squeeze drops."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for m in _MARKER_RE.finditer(t):
+        spans.append((pos, m.start()))
+        pos = m.end()
+    spans.append((pos, len(t)))
+    return spans
 
 
 def mask_titles(s: str) -> str:
@@ -96,15 +124,19 @@ _BASE_PRE = {"比", "较", "relative to", "compared to", "compared with", "than"
 _PLAN_RE = re.compile(r"[“\"]?十([一二三四五六])五[”\"]?")
 _PLAN_NO = {"一": 11, "二": 12, "三": 13, "四": 14, "五": 15, "六": 16}
 _MIDCENTURY_RE = re.compile(r"(?:21|二十一)\s?世纪中叶|本世纪中叶|mid-century|the middle of the century", re.I)
+_MIDCENTURY_WORD = re.compile(r"中叶|century", re.I)
+"""A word every _MIDCENTURY_RE match holds: a quick test before the slower full pattern."""
+_YEAR_ONLY = re.compile(_YEAR)
+"""The year every _YEAR_RE match holds: most sentences have none, and _YEAR_RE is slow to scan."""
 
 
 def _special_years(s: str) -> list[YearMention]:
     """十四五 (2021/2025, a phase) and 21世纪中叶 (about 2050) as year mentions."""
     out = []
-    for m in _PLAN_RE.finditer(s):
+    for m in _PLAN_RE.finditer(s) if "五" in s else ():
         end = 1955 + 5 * _PLAN_NO[m.group(1)]
         out.append(YearMention(m.start(), m.end(), end, end - 4, "deadline", "in"))
-    for m in _MIDCENTURY_RE.finditer(s):
+    for m in _MIDCENTURY_RE.finditer(s) if _MIDCENTURY_WORD.search(s) else ():
         out.append(YearMention(m.start(), m.end(), 2050, None, "deadline", "around"))
     return out
 
@@ -113,7 +145,7 @@ def find_years(sq: Squeezed) -> list[YearMention]:
     """Every year expression of the squeezed sentence, with the role a target reading gives it."""
     s = sq.masked
     out: list[YearMention] = _special_years(s)
-    for m in _YEAR_RE.finditer(s):
+    for m in _YEAR_RE.finditer(s) if _YEAR_ONLY.search(s) else ():
         nxt = s[m.end():m.end() + 1]
         if not m.group("nian") and nxt and not nxt.isascii() and nxt not in "，。；、）)：:—年":
             continue  # 2000家, 2300亿: a number, not a year
@@ -191,6 +223,7 @@ def _value_re() -> re.Pattern[str]:
         rf"(?:\s?(?:(?:yearly|annual|new|additional)\s)?(?P<unit>{unit}))?(?P<per>/(?:日|天|年|小时|d|yr|year|day))?(?P<post>及以上|左右|以上|以下|以内)?", re.I)
 
 
+_DIGIT = re.compile(r"\d")
 _HALF_RE = re.compile(r"减半|halve[ds]?|by half")
 _FRACTION_RE = re.compile(
     r"(?<![\d/.])(?P<n>[1-9])/(?P<d>[2-9]|10)(?![\d/])"
@@ -203,7 +236,7 @@ _WORD_FRACTION = {"third": (1, 3), "quarter": (1, 4), "fifth": (1, 5), "tenth": 
 def find_values(sq: Squeezed) -> list[ValueMention]:
     """Every number with a unit or magnitude in the squeezed sentence, resolved and converted."""
     out: list[ValueMention] = []
-    for m in _value_re().finditer(sq.masked):
+    for m in _value_re().finditer(sq.masked) if _DIGIT.search(sq.masked) else ():  # every value has a digit
         v = _value_mention(m)
         if v is not None and v.value_max is not None and (m.group("dash") or "").lower() == "to" \
                 and sq.masked[:m.start()].lower().endswith("from "):

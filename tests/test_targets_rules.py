@@ -34,3 +34,11 @@ def test_every_subject_example_finds_its_subject() -> None:
         found = {m.subject for m in find_subjects(s["example"].replace(" ", "") if not s["example"].isascii()
                                                   else s["example"])}
         assert s["id"] in found, (s["id"], s["example"], found)
+
+
+def test_a_case_variant_lower_does_not_map_back_names_no_subject() -> None:
+    """'ſolar' (long s) matches 'solar' under re.I but lower-cases to itself: no subject, and no crash."""
+    from extractors.targets_rules import find_subjects
+
+    assert [m.subject for m in find_subjects("ſolar power")] == []
+    assert find_subjects("solar power") and find_subjects("solar power")[0].surface == "solar"
