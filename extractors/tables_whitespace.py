@@ -32,15 +32,26 @@ def line_text(line: Line) -> str:
     return line_to_text(line)[0]
 
 
-def caption_band(caption: Line, page_width: float) -> tuple[float, float]:
-    """The x range a table under this caption may use: the page's left or right half, or all of it."""
+def caption_band(caption: Line, chars: list[Char], page_width: float) -> tuple[float, float]:
+    """The x range a table under this caption may use: on a two-column page, the half that holds a caption
+    set to one side (a one-column table); else the whole width (a left-set caption over a wide table)."""
     mid = (caption[0]["x0"] + caption[-1]["x1"]) / 2
     side = cfg("ws_side_share") * page_width
-    if mid < side:
-        return 0.0, page_width / 2
-    if mid > page_width - side:
-        return page_width / 2, page_width
-    return 0.0, page_width
+    if side <= mid <= page_width - side or not two_columns(chars, page_width):
+        return 0.0, page_width
+    return (0.0, page_width / 2) if mid < side else (page_width / 2, page_width)
+
+
+def two_columns(chars: list[Char], page_width: float) -> bool:
+    """More lines have text on both sides of the page's middle with a gap there than run across it."""
+    middle = page_width / 2
+    split = across = 0
+    for line in group_lines([c for c in chars if c["text"].strip()]):
+        if any(c["x0"] - 2 <= middle <= c["x1"] + 2 for c in line):
+            across += 1
+        elif line[0]["x1"] < middle < line[-1]["x0"]:
+            split += 1
+    return split > across
 
 
 def lines_near(chars: list[Char], caption: Line, band: tuple[float, float], below: bool) -> list[Line]:
@@ -176,7 +187,7 @@ def lines_to_grid(lines: list[Line], chars: list[Char]) -> Grid | None:
 
 def caption_to_grids(chars: list[Char], caption: Line, page_width: float) -> list[Grid]:
     """A 表N / Table N caption with no ruled table near it -> the borderless table under it, then over it."""
-    band = caption_band(caption, page_width)
+    band = caption_band(caption, chars, page_width)
     below = lines_to_grid(table_lines(caption, lines_near(chars, caption, band, True)), chars)
     above = lines_to_grid(table_lines_above(caption, lines_near(chars, caption, band, False)), chars)
     return [g for g in (below, above) if g is not None]

@@ -185,6 +185,23 @@ def test_two_borderless_tables_one_under_the_other(tmp_path):
     assert [(t.n_rows, t.n_cols, _cells(t)[(2, 2)]) for t in found] == [(3, 3, "3500"), (3, 3, "3501")]
 
 
+def test_left_set_caption_over_a_full_width_table(tmp_path):
+    """A short caption set flush left on a one-column page still heads a table as wide as the page."""
+    def draw(c):
+        _prose(c, 100, 3, text="Germany raised its 2030 goals for wind and solar power in the 2023 amendment.",
+               font=EN)
+        _text(c, 60, 160, "Table 4: Targets", font=EN)
+        for r, row in enumerate([["Technology", "2030", "2035", "2040"], ["Wind onshore", "115 GW", "157 GW", "160 GW"],
+                                 ["Photovoltaic", "215 GW", "309 GW", "400 GW"]]):
+            for x, s in zip((60, 250, 360, 470), row, strict=True):
+                _text(c, x, 184 + r * 14, s, font=EN)
+    found = _found(tmp_path / "left.pdf", draw)
+    assert len(found) == 1
+    t = found[0]
+    assert (t.n_rows, t.n_cols) == (3, 4) and t.x1 > 500
+    assert _cells(t)[(2, 3)] == "400 GW"
+
+
 # ---- look-alikes -----------------------------------------------------------------------------------
 
 def test_prose_opening_with_table_reference_is_not_a_table(tmp_path):
