@@ -11,25 +11,17 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pdfplumber
-from reportlab.lib.pagesizes import A4
-from reportlab.pdfgen import canvas
-
 from extractors import tables
 from extractors.pipeline import pdf_to_package
 from tests.conftest import ROOT
-from tests.test_tables_synthetic import _cells, _text
+from tests.test_tables_synthetic import _cells, _render_debug, _text
 
 DOC = "1" * 64
 EN = "Helvetica"
 
 
 def _debug(path: Path, draw) -> list:
-    c = canvas.Canvas(str(path), pagesize=A4)
-    draw(c)
-    c.save()
-    with pdfplumber.open(str(path)) as pdf:
-        return tables.page_to_tables_debug(pdf.pages[0], DOC)
+    return _render_debug(path, draw, DOC)
 
 
 def _found(path: Path, draw) -> list:

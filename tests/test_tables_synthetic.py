@@ -18,12 +18,17 @@ DOC = "0" * 64
 H = A4[1]
 
 
-def _render(path: Path, draw) -> list:
+def _render_debug(path: Path, draw, doc_id: str = DOC) -> list:
+    """Draw one A4 page with reportlab, then every grid found on it with its table or rejection reason."""
     c = canvas.Canvas(str(path), pagesize=A4)
     draw(c)
     c.save()
     with pdfplumber.open(str(path)) as pdf:
-        return tables.page_to_tables(pdf.pages[0], DOC)
+        return tables.page_to_tables_debug(pdf.pages[0], doc_id)
+
+
+def _render(path: Path, draw) -> list:
+    return [t for t, _ in _render_debug(path, draw) if t is not None]
 
 
 def _text(c, x, top, s, size=10, font="STSong-Light"):
