@@ -73,11 +73,6 @@ def _caption_run(cs: list[Char], start: int) -> list[Char]:
     return out
 
 
-def caption_tops(chars: list[Char]) -> list[float]:
-    """Tops of lines that open with a table caption (表N, Table N, 专栏N)."""
-    return [float(round(ln[0]["top"])) for ln in caption_lines(chars)]
-
-
 def borderless_tables(page: Any, chars: list[Char], captions: list[list[Char]], kept: list[tuple[float, ...]],
                       doc_id: str) -> list[tuple[DocTable | None, str | None]]:
     """Tables with no rule at all, under 表N / Table N captions that no ruled table has claimed."""
@@ -86,15 +81,17 @@ def borderless_tables(page: Any, chars: list[Char], captions: list[list[Char]], 
     for cap in captions:
         if cap[0]["text"] == "专" or claimed(_box(cap), kept, boxes):
             continue
-        grids = caption_to_grids(chars, cap, float(page.width))
-        found = [g for g in grids if not any(overlaps(g.bbox, k) for k in kept)]
-        results = [borderless_table(g, chars, page, doc_id) for g in found]
-        table, reason = next((r for r in results if r[0] is not None), results[0] if results else (None, None))
-        if reason is None and table is None:
-            continue
-        if table is not None:
-            kept.append((table.x0, table.top, table.x1, table.bottom))
-        out.append((table, reason))
+        first: tuple[DocTable | None, str | None] | None = None
+        for grid in caption_to_grids(chars, cap, float(page.width)):  # under the caption, then over it
+            if any(overlaps(grid.bbox, k) for k in kept):
+                continue
+            result = borderless_table(grid, chars, page, doc_id)
+            first = first if first is not None and result[0] is None else result
+            if result[0] is not None:
+                kept.append(grid.bbox)
+                break
+        if first is not None:
+            out.append(first)
     return out
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterator
 
 from extractors.cjk import line_to_text
 from extractors.tables_grid import Grid, cfg, load_rules
@@ -185,12 +186,14 @@ def lines_to_grid(lines: list[Line], chars: list[Char]) -> Grid | None:
     return ruleless_grid(outline, chars)
 
 
-def caption_to_grids(chars: list[Char], caption: Line, page_width: float) -> list[Grid]:
-    """A 表N / Table N caption with no ruled table near it -> the borderless table under it, then over it."""
+def caption_to_grids(chars: list[Char], caption: Line, page_width: float) -> Iterator[Grid]:
+    """A 表N / Table N caption with no ruled table near it -> the borderless table under it, then (only if
+    the caller asks for another) the one over it."""
     band = caption_band(caption, chars, page_width)
-    below = lines_to_grid(table_lines(caption, lines_near(chars, caption, band, True)), chars)
-    above = lines_to_grid(table_lines_above(caption, lines_near(chars, caption, band, False)), chars)
-    return [g for g in (below, above) if g is not None]
+    for below, read in ((True, table_lines), (False, table_lines_above)):
+        grid = lines_to_grid(read(caption, lines_near(chars, caption, band, below)), chars)
+        if grid is not None:
+            yield grid
 
 
 def overlaps(a: tuple[float, ...], b: tuple[float, ...]) -> bool:

@@ -85,19 +85,24 @@ def probes(db: Path, outside: Path) -> list[str]:
     ]
 
 
-def test_every_probe_is_refused_and_nothing_changes(db: Path, outside: Path) -> None:
-    before = run_query(db, "SELECT table_name, estimated_size FROM duckdb_tables() ORDER BY table_name")
-    statements = probes(db, outside)
-    assert len(statements) >= 25
-    passed = []
+def statements_that_ran(db: Path, statements: list[str]) -> list[str]:
+    """Run each statement in the reader's sandbox: the ones that ran; a refusal must be one line."""
+    ran = []
     for sql in statements:
         try:
             run_query(db, sql, timeout_s=10)
         except PolicyExtractError as exc:
             assert "\n" not in str(exc), sql
         else:
-            passed.append(sql)
-    assert passed == [], "these ran"
+            ran.append(sql)
+    return ran
+
+
+def test_every_probe_is_refused_and_nothing_changes(db: Path, outside: Path) -> None:
+    before = run_query(db, "SELECT table_name, estimated_size FROM duckdb_tables() ORDER BY table_name")
+    statements = probes(db, outside)
+    assert len(statements) >= 25
+    assert statements_that_ran(db, statements) == [], "these ran"
     assert run_query(db, "SELECT table_name, estimated_size FROM duckdb_tables() ORDER BY table_name") == before
     assert run_query(db, "SELECT count(*) FROM targets")[1] == [(1,)]
     assert not (outside / "leak.csv").exists() and not (outside / "export").exists()
