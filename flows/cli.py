@@ -22,7 +22,10 @@ DbOpt = Annotated[Path | None, typer.Option("--db", help="warehouse file (env PO
 
 
 def _err(msg: str) -> None:
-    typer.echo(f"policy-extract: {msg}", err=True)
+    """One line on stderr; control characters from file names or PDF text in `msg` shown escaped."""
+    from flows.terminal import escape_controls
+
+    typer.echo(f"policy-extract: {escape_controls(msg, one_line=True)}", err=True)
 
 
 def _waiting(msg: str) -> None:

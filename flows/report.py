@@ -10,7 +10,9 @@ from typing import Any
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
+from flows.terminal import escape_controls
 from schemas.runs import Outcome
 
 out = Console(soft_wrap=True)
@@ -64,7 +66,7 @@ def print_outcomes(outcomes: list[Outcome]) -> None:
         t.add_row(kind, str(facts.get(kind, 0)))
     out.print(t)
     for o in failed:
-        out.print(f"[red]failed[/red] {o.path}: {o.reason}: {o.error}", markup=True, highlight=False)
+        out.print(Text.assemble(("failed", "red"), " ", shown(f"{o.path}: {o.reason}: {o.error}", one_line=True)))
 
 
 def _cell(v: Any) -> str:
@@ -75,6 +77,12 @@ def _cell(v: Any) -> str:
     return str(v)
 
 
+def shown(value: Any, *, one_line: bool = False) -> Text:
+    """Data (PDF text, a file name, a column name, an error) as Rich text: never read as markup or emoji
+    codes, control characters escaped. Everything printed here from a document goes through this."""
+    return Text(escape_controls(_cell(value), one_line=one_line))
+
+
 def print_rows(columns: list[str], rows: list[tuple], fmt: str) -> None:
     from warehouse.query import to_csv, to_json
 
@@ -83,9 +91,11 @@ def print_rows(columns: list[str], rows: list[tuple], fmt: str) -> None:
     elif fmt == "json":
         sys.stdout.write(to_json(columns, rows) + "\n")
     else:
-        t = Table(*columns, show_lines=False)
+        t = Table(show_lines=False)
+        for c in columns:
+            t.add_column(shown(c))
         for r in rows:
-            t.add_row(*[_cell(v) for v in r])
+            t.add_row(*[shown(v) for v in r])
         out.print(t)
         out.print(f"{len(rows)} row{'s' if len(rows) != 1 else ''}")
 
@@ -94,14 +104,16 @@ def print_status(summary: dict[str, Any]) -> None:
     """Render warehouse.query.status_summary's dict: one table per section."""
     for section, value in summary.items():
         if isinstance(value, list) and value and isinstance(value[0], dict):
-            t = Table(*value[0].keys(), title=section)
+            t = Table(title=section)
+            for name in value[0]:
+                t.add_column(shown(name))
             for row in value:
-                t.add_row(*[_cell(v) for v in row.values()])
+                t.add_row(*[shown(v) for v in row.values()])
             out.print(t)
         elif isinstance(value, dict):
             t = Table("what", "count", title=section)
             for k, v in value.items():
-                t.add_row(str(k), _cell(v))
+                t.add_row(shown(k), shown(v))
             out.print(t)
         else:
-            out.print(f"{section}: {_cell(value) if not isinstance(value, list) else 'none'}")
+            out.print(shown(f"{section}: {_cell(value) if not isinstance(value, list) else 'none'}"))

@@ -303,3 +303,20 @@ def facts_pdf_bytes(pages: int = 4) -> bytes:
         c.showPage()
     c.save()
     return buf.getvalue()
+
+
+ESC_TO_UNICODE = (b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /Esc def "
+                  b"1 begincodespacerange <00> <FF> endcodespacerange 1 beginbfchar <1B> <001B> endbfchar "
+                  b"endcmap CMapName currentdict /CMap defineresource pop end end")
+"""A ToUnicode map that makes byte 0x1B come out of the text layer as ESC (the rest as WinAnsi)."""
+
+
+def raw_text_pdf_bytes(text: bytes) -> bytes:
+    """One page showing `text` byte for byte in Helvetica; control bytes such as ESC extract as themselves."""
+    content = b"BT /F1 12 Tf 72 700 Td (" + text.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(
+        b")", b"\\)") + b") Tj ET"
+    font = b"<< /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding " \
+           b"/ToUnicode 5 0 R >> >>"
+    return pdf_of_objects([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                           b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+                           b"/Resources << /Font " + font + b" >> >>", stream(content), stream(ESC_TO_UNICODE)])
