@@ -23,12 +23,26 @@ def audit(
 ) -> None:
     """Write one self-contained HTML report: facts with their boxes on the page images, tables, rejections."""
     from flows.audit import audit_document
+    from flows.out_paths import no_new_folders_on_error
     from flows.settings import db_path
 
-    res = audit_document(db_path(db), doc, out, csv, dpi, on_wait=_waiting)
+    _check_audit_outputs(out, csv)
+    with no_new_folders_on_error(*(p.parent for p in (out, csv) if p is not None)):
+        res = audit_document(db_path(db), doc, out, csv, dpi, on_wait=_waiting)
     typer.echo(f"{res.html}  ({res.n_facts} facts, {res.n_pages} pages, {res.size_bytes / 1e6:.1f} MB)")
     if res.csv is not None:
         typer.echo(f"{res.csv}  (fill in `verdict`, then `policy-extract review --csv {res.csv}`)")
+
+
+def _check_audit_outputs(out: Path | None, csv: Path | None) -> None:
+    """--out and --csv must be writable file paths, and two different files."""
+    from flows.out_paths import check_output, same_file
+
+    for option, path in (("--out", out), ("--csv", csv)):
+        if path is not None:
+            check_output(path, option)
+    if out is not None and csv is not None and same_file(out, csv):
+        raise PolicyExtractError(f"--out and --csv both name {csv}: the review sheet would overwrite the report")
 
 
 @app.command()

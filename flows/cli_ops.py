@@ -9,6 +9,7 @@ import typer
 
 from flows.cli import EXIT_PARTIAL, DbOpt, _err, _waiting, app
 from flows.resolve import NotFound
+from schemas.errors import PolicyExtractError
 
 SourcesOpt = Annotated[Path, typer.Option("--sources", help="the sources list (folders, globs, URLs)")]
 StoreOpt = Annotated[Path | None, typer.Option(help="content store (env POLICY_STORE, default raw/store)")]
@@ -77,13 +78,18 @@ def export(
     db: DbOpt = None,
 ) -> None:
     """Write every table (or one) as <table>.parquet or .csv; CSV formula cells are neutralised."""
+    from flows.out_paths import check_output, no_new_folders_on_error
     from flows.settings import db_path
     from warehouse.export import UnknownTable, export_tables
 
+    check_output(out, "--out", folder=True)
     try:
-        written = export_tables(db_path(db), out, fmt, table, on_wait=_waiting)  # type: ignore[arg-type]
+        with no_new_folders_on_error(out):
+            written = export_tables(db_path(db), out, fmt, table, on_wait=_waiting)  # type: ignore[arg-type]
     except UnknownTable as e:
         raise NotFound(str(e)) from None
+    except OSError as e:
+        raise PolicyExtractError(f"cannot write to --out {out}: {e.strerror or e}") from None
     for path in written:
         typer.echo(str(path))
 

@@ -6,6 +6,7 @@ connection without the sandbox; it runs only our fixed COPY statements, never us
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -18,6 +19,8 @@ from warehouse.migrations import SCHEMA_VERSION
 Format = Literal["parquet", "csv"]
 FORMULA_START = r"^[=+\-@\t\r]"
 """A spreadsheet runs a cell that starts with one of these as a formula (CSV injection)."""
+FORMULA_QUOTE = "'"
+"""Put in front of such a cell, it makes the spreadsheet show the text instead of running it."""
 TEXT_TYPES = ("VARCHAR", "JSON")
 
 
@@ -56,6 +59,17 @@ def _quote_ident(name: str) -> str:
 
 def _quote_literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
+
+
+def neutralised(text: str) -> str:
+    """One text cell as the CSV export writes it: quoted in front when a spreadsheet would run it."""
+    return FORMULA_QUOTE + text if re.match(FORMULA_START, text) else text
+
+
+def unneutralised(text: str) -> str:
+    """A cell read back from such a CSV: the quote `neutralised` put in front is dropped."""
+    quoted = text.startswith(FORMULA_QUOTE) and re.match(FORMULA_START, text[len(FORMULA_QUOTE):])
+    return text[len(FORMULA_QUOTE):] if quoted else text
 
 
 def neutralised_select(con: duckdb.DuckDBPyConnection, table: str) -> str:

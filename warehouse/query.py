@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import unicodedata
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -56,7 +57,9 @@ def run_query(
 
 
 def _plain(value: Any) -> Any:
-    """A JSON-ready value: dates ISO 8601, decimals as numbers, lists and structs recursively."""
+    """A JSON-ready value: dates ISO 8601, decimals as numbers, NaN/Infinity as null, lists and structs recursively."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None  # strict JSON has no NaN or Infinity
     if isinstance(value, (datetime, date, time)):
         return value.isoformat()
     if isinstance(value, Decimal):
@@ -78,8 +81,8 @@ def _cell_text(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, Decimal):
-        return str(value)  # exact, as stored
+    if isinstance(value, (Decimal, float)):
+        return str(value)  # exact, as stored; inf and nan as such
     plain = _plain(value)
     if isinstance(plain, (list, dict)):
         return json.dumps(plain, ensure_ascii=False)

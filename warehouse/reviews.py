@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -17,6 +18,7 @@ from pydantic import ValidationError
 from schemas.errors import PolicyExtractError
 from schemas.facts import FACT_MODELS, Evidence
 from warehouse.connect import OnWait, first_line, utc_now, writer
+from warehouse.export import neutralised, unneutralised
 
 VERDICTS = ("accepted", "rejected", "corrected")
 
@@ -113,7 +115,16 @@ def corrected_values(
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err.get("loc", ())) or kind
         raise PolicyExtractError(f"correction of {fact_id} refused: {where}: {err.get('msg')}") from None
+    _refuse_non_finite(fact_id, fixed, changes)
     return {k: _jsonable(getattr(fixed, k)) for k in changes if getattr(fixed, k) != current.get(k)}
+
+
+def _refuse_non_finite(fact_id: str, fixed: Any, changes: dict[str, str | None]) -> None:
+    """1e309, inf and nan parse as floats but are no number a fact can hold (nor JSON can print)."""
+    for name, text in changes.items():
+        value = getattr(fixed, name)
+        if isinstance(value, float) and not math.isfinite(value):
+            raise PolicyExtractError(f"correction of {fact_id} refused: {name}: {text!r} is not a finite number")
 
 
 def _review_row(con: duckdb.DuckDBPyConnection, review: Review) -> list[Any]:
@@ -162,6 +173,11 @@ def cell_text(value: Any) -> str:
     return str(_jsonable(value))
 
 
+def sheet_cell(value: Any) -> str:
+    """A value as the review sheet shows it: text that a spreadsheet would run as a formula neutralised."""
+    return neutralised(value) if isinstance(value, str) else cell_text(value)
+
+
 def facts_to_csv(facts: Iterable[dict[str, Any]]) -> str:
     """The review sheet: facts as dicts (fact_kind plus their columns), verdict columns left empty."""
     out = io.StringIO()
@@ -169,8 +185,8 @@ def facts_to_csv(facts: Iterable[dict[str, Any]]) -> str:
     sheet.writeheader()
     for fact in facts:
         keys = KEY_FIELDS[fact["fact_kind"]]
-        row = {c: cell_text(fact.get(c)) for c in CSV_HEAD}
-        row.update({c: cell_text(fact.get(c)) for c in keys})
+        row = {c: sheet_cell(fact.get(c)) for c in CSV_HEAD}
+        row.update({c: sheet_cell(fact.get(c)) for c in keys})
         sheet.writerow(row)
     return out.getvalue()
 
@@ -186,8 +202,8 @@ def _row_changes(con: duckdb.DuckDBPyConnection, row: dict[str, str], line: int)
     stored = _fact_row(con, kind, row["fact_id"])
     for name in KEY_FIELDS[kind]:
         cell = (row.get(name) or "").strip()
-        if name not in changes and cell != cell_text(stored.get(name)):
-            changes[name] = cell or None
+        if name not in changes and cell != sheet_cell(stored.get(name)):
+            changes[name] = unneutralised(cell) or None
     return changes
 
 
