@@ -79,7 +79,11 @@ def review(
 
 
 def _short(value: Any) -> str:
+    """A quote or field value on one diff line: control characters escaped, cut at 60 characters."""
+    from flows.terminal import escape_controls
+
     text = json.dumps(value, ensure_ascii=False, default=str) if not isinstance(value, str) else value
+    text = escape_controls(text, one_line=True)
     return text if len(text) <= 60 else text[:59] + "…"
 
 

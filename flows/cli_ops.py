@@ -106,6 +106,7 @@ def forget(
     from flows.fetch import forget_fetched
     from flows.resolve import resolve_doc
     from flows.settings import db_path, store_dir
+    from flows.terminal import escape_controls
     from warehouse.connect import reader
     from warehouse.forget import forget_document
 
@@ -118,7 +119,7 @@ def forget(
     for p in removed:
         p.unlink()
     removed += forget_fetched(raw, doc_id)
-    typer.echo(f"forgot {doc_id} ({done.file_name}): {done.n_facts} facts, {len(removed)} files removed, "
+    typer.echo(f"forgot {doc_id} ({escape_controls(str(done.file_name), one_line=True)}): {done.n_facts} facts, {len(removed)} files removed, "
                f"{done.n_reviews} reviews kept as orphaned")
     for older in done.unsuperseded:
         typer.echo(f"{older[:12]}… is the current version again")

@@ -10,7 +10,9 @@ from typing import Any
 
 from rich.console import Console
 from rich.table import Column, Table
+from rich.text import Text
 
+from flows.report import shown
 from flows.settings import db_path
 from schemas.errors import PolicyExtractError
 
@@ -200,10 +202,10 @@ def print_scores(results: list[tuple[Path, list[Score]]]) -> None:
     fields = Table(Column("gold", no_wrap=True), "kind", "field", "agree", "of matched", "accuracy", title="per field")
     for path, scores in results:
         for s in scores:
-            t.add_row(path.name, s.kind, str(s.n_gold), str(s.n_found), str(s.correct),
+            t.add_row(shown(path.name), s.kind, str(s.n_gold), str(s.n_found), str(s.correct),
                       f"{s.precision:.3f}", f"{s.recall:.3f}", f"{s.f1:.3f}")
             for k, (ok, n) in s.fields.items():
-                fields.add_row(path.name, s.kind, k, str(ok), str(n), f"{ok / n:.3f}" if n else "-")
+                fields.add_row(shown(path.name), s.kind, k, str(ok), str(n), f"{ok / n:.3f}" if n else "-")
     out.print(t)
     if fields.row_count:
         out.print(fields)
@@ -222,5 +224,5 @@ def missed_floors(results: list[tuple[Path, list[Score]]], floors: Path | None) 
                 if value + 1e-9 < floor:
                     missed.append(f"{path.name} {s.kind} {metric} {value:.3f} < floor {floor:.3f}")
     for m in missed:
-        out.print(f"[red]below floor[/red]: {m}")
+        out.print(Text.assemble(("below floor", "red"), ": ", shown(m, one_line=True)))
     return missed

@@ -93,3 +93,37 @@ def test_status_survives_a_parser_error_holding_closing_tags(monkeypatch: pytest
                          "facts": {"[/t]": 1}})
     shown = sink.getvalue()
     assert error in shown and "[/b]x.pdf" in shown and "[/t]" in shown
+
+
+def test_diff_lines_escape_control_characters_from_quotes(capsys: pytest.CaptureFixture[str]) -> None:
+    from flows.cli_audit import print_diff
+    from warehouse.reviews import FactChange, FactDiff
+
+    quote = "By 2030 \x1b[31mred\x1b[0m\nforged line"
+    fact = {"fact_kind": "targets", "page_no": 1, "fact_id": "f" * 32, "quote": quote}
+    change = FactChange("targets", "e" * 32, 2, quote, {"unit": ("%\x1b[2J", "GW")})
+    print_diff(FactDiff("a" * 64, "b" * 64, added=[fact], removed=[fact], changed=[change], unchanged=1), False)
+    shown = capsys.readouterr().out
+    assert shown.count("By 2030 \\x1b[31mred\\x1b[0m\\nforged line") == 3 and "%\\x1b[2J -> GW" in shown
+    assert "\x1b" not in shown and "\nforged line" not in shown
+
+
+def test_forget_names_the_file_with_control_characters_escaped(capsys, tmp_path: Path) -> None:
+    from tests.test_audit_support import build_warehouse
+    from tests.test_audit_support import cli as cli_in_process
+
+    db, doc_id, _ = build_warehouse(tmp_path, name="[bold]\x1b[31mplan.pdf")
+    code, out, err = cli_in_process(capsys, "forget", doc_id[:8], "--db", str(db), "--store", str(tmp_path / "s"),
+                                    "--raw", str(tmp_path / "raw"))
+    assert code == 0, err
+    assert "([bold]\\x1b[31mplan.pdf)" in out and "\x1b" not in out
+
+
+def test_evaluate_table_prints_gold_file_names_as_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    from flows import evaluate
+
+    sink = io.StringIO()
+    monkeypatch.setattr(evaluate, "out", Console(file=sink, width=300))
+    evaluate.print_scores([(Path("[bold]\x1b[2Jgold.json"), [evaluate.Score("targets", 1, 1, 1, 1, {"unit": [1, 1]})])])
+    shown = sink.getvalue()
+    assert shown.count("[bold]\\x1b[2Jgold.json") == 2 and "\x1b" not in shown
