@@ -19,8 +19,8 @@ def _folders_on_the_way(path: Path) -> Iterator[Path]:
 
 def check_output(path: Path, option: str, *, folder: bool = False) -> None:
     """Refuse in one line, before anything is created, an output path that cannot be written: a file where a
-    folder must be, `..` out of a folder that does not exist (the OS would refuse it too), a file path naming
-    a folder or (folder=True) a folder path naming a file."""
+    folder must be (with folder=True, the path itself too), `..` out of a folder that does not exist (the OS
+    would refuse it too), or a file path naming a folder."""
     missing = None
     for step in _folders_on_the_way(path if folder else path.parent):
         if missing is not None and step.name == "..":
@@ -29,8 +29,6 @@ def check_output(path: Path, option: str, *, folder: bool = False) -> None:
             missing = step
         elif missing is None and not step.is_dir():
             raise PolicyExtractError(f"{option} {path}: {step} is a file, not a folder")
-    if folder and path.exists() and not path.is_dir():
-        raise PolicyExtractError(f"{option} {path} is a file; give a folder to write the files into")
     if not folder and path.is_dir():
         raise PolicyExtractError(f"{option} {path} is a folder; give a file name")
 
