@@ -4,40 +4,110 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from schemas.errors import DocumentRejected
 
 MAGIC_WINDOW = 1024
 UNKNOWN = "unknown content"
+CHUNK = 1 << 20
+FILE_KINDS = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
+              (stat.S_ISBLK, "a block device"), (stat.S_ISDIR, "a directory"))
+
+
+class NotRead(DocumentRejected):
+    """No byte of the file could be read (gone, not a regular file): it has no doc_id and is not recorded."""
 
 
 def sha256_of(path: Path) -> str:
     """The document's identity: lowercase hex SHA-256 of its bytes."""
-    h = hashlib.sha256()
     with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
+        return sha256_of_file(f, path.name)
+
+
+def sha256_of_file(f: BinaryIO, name: str) -> str:
+    """SHA-256 of an open file's bytes, from its start; a read error (a disk fault) raises NotRead."""
+    h = hashlib.sha256()
+    try:
+        f.seek(0)
+        for chunk in iter(lambda: f.read(CHUNK), b""):
             h.update(chunk)
+    except OSError as e:
+        raise not_read(name, e) from e
     return h.hexdigest()
+
+
+def over_cap_id(f: BinaryIO, size: int) -> str:
+    """The doc_id of a file over the size cap, which is never read in full (a sparse 10 GB file would take
+    half a minute to hash): SHA-256 of a marker, its size, and its first and last MiB."""
+    h = hashlib.sha256(b"policy-extract over-cap file\0%d\0" % size)
+    for offset in (0, max(0, size - CHUNK)):
+        f.seek(offset)
+        h.update(f.read(CHUNK))
+    return h.hexdigest()
+
+
+def open_regular(path: Path, name: str) -> BinaryIO:
+    """The file opened for reading without blocking (a FIFO would wait for a writer forever); anything but
+    a regular file, or a file gone since it was listed, raises NotRead."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except (OSError, ValueError) as e:
+        raise not_read(name, e) from e
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        raise NotRead("not_pdf", f"{name}: not a regular file ({kind_of(mode)}), so not a PDF")
+    os.set_blocking(fd, True)
+    return os.fdopen(fd, "rb")
+
+
+def not_read(name: str, e: OSError | ValueError) -> NotRead:
+    """A file none of whose bytes could be read; the closest reason in the vocabulary is empty_file."""
+    return NotRead("empty_file", f"{name}: {os_error_text(e)}; no bytes read (reason empty_file)")
+
+
+def kind_of(mode: int) -> str:
+    """What a non-regular file is, in words."""
+    return next((kind for test, kind in FILE_KINDS if test(mode)), "a special file")
+
+
+def os_error_text(e: OSError | ValueError) -> str:
+    """Why a path could not be opened, in words: gone, or the system's reason in lower case."""
+    if isinstance(e, FileNotFoundError | ValueError):  # ValueError: a NUL in the path
+        return "gone before it could be read (no such file or directory)"
+    return f"cannot be read ({(e.strerror or type(e).__name__).lower()})"
 
 
 def check_bytes(path: Path, max_bytes: int) -> None:
     """Empty, not a PDF, too large: decided from size and the first bytes, before any parsing."""
-    size = path.stat().st_size
-    if size == 0:
-        raise DocumentRejected("empty_file", f"{path.name}: the file is empty (0 bytes)")
-    if size > max_bytes:
-        raise DocumentRejected("too_large", f"{path.name}: {size} bytes is over the {max_bytes}-byte cap "
-                                            "(raise it with --max-mb)")
     with path.open("rb") as f:
-        head = f.read(MAGIC_WINDOW)
+        size = os.fstat(f.fileno()).st_size
+        check_size(size, max_bytes, path.name)
+        check_head(f.read(MAGIC_WINDOW), size, path.name)
+
+
+def check_size(size: int, max_bytes: int, name: str) -> None:
+    """Over the size cap: decided before a byte is read."""
+    if size > max_bytes:
+        raise DocumentRejected("too_large", f"{name}: {size} bytes is over the {max_bytes}-byte cap "
+                                            "(raise it with --max-mb)")
+
+
+def check_head(head: bytes, size: int, name: str) -> None:
+    """Empty or not a PDF, from the first bytes."""
+    if size == 0:
+        raise DocumentRejected("empty_file", f"{name}: the file is empty (0 bytes)")
     kind = _sniff(head)
     if b"%PDF-" not in head:
-        raise DocumentRejected("not_pdf", f"{path.name}: not a PDF ({kind}; no %PDF- header)")
+        raise DocumentRejected("not_pdf", f"{name}: not a PDF ({kind}; no %PDF- header)")
     if kind != UNKNOWN:  # a ZIP (or page) that holds a PDF near its start is still not a PDF
-        raise DocumentRejected("not_pdf", f"{path.name}: not a PDF ({kind} with a PDF inside; extract it first)")
+        raise DocumentRejected("not_pdf", f"{name}: not a PDF ({kind} with a PDF inside; extract it first)")
 
 
 def _sniff(head: bytes) -> str:

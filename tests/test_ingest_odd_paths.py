@@ -26,7 +26,10 @@ def batch(tmp: Path, names: tuple[str, ...] = ("good.pdf",)) -> Path:
     return folder
 
 
-def options(tmp: Path, limits: Limits = Limits(timeout_s=60)) -> IngestOptions:
+LIMITS = Limits(timeout_s=60)
+
+
+def options(tmp: Path, limits: Limits = LIMITS) -> IngestOptions:
     return IngestOptions(db=tmp / "w.duckdb", store=tmp / "store", limits=limits)
 
 
@@ -58,7 +61,7 @@ def test_a_file_gone_after_listing_is_a_named_failure_and_the_rest_loads(tmp_pat
     assert loaded(opts.db) == {"good.pdf": "ok"}
 
 
-@pytest.mark.timeout(120)
+@pytest.mark.timeout(600)
 def test_a_fifo_swapped_in_after_listing_fails_without_blocking(tmp_path: Path) -> None:
     folder = batch(tmp_path)
     pipe = tmp_path / "swapped.pdf"
@@ -71,7 +74,7 @@ def test_a_fifo_swapped_in_after_listing_fails_without_blocking(tmp_path: Path) 
     assert loaded(opts.db) == {"good.pdf": "ok"}
 
 
-@pytest.mark.timeout(120)
+@pytest.mark.timeout(600)
 def test_a_fifo_named_on_the_command_line_is_not_a_regular_file(tmp_path: Path) -> None:
     pipe = tmp_path / "named.pdf"
     os.mkfifo(pipe)
