@@ -133,22 +133,27 @@ def check_structure(path: Path, max_pages: int, name: str | None = None) -> int:
     return structure_of(path, max_pages, name)[0]
 
 
-REPAIR_SIGNS = ("Ignoring wrong pointing object", "parsing for Object Streams", "incorrect startxref")
-"""pypdf's warnings when it had to rebuild a broken xref table (pdfminer would read wrong objects)."""
+REPAIR_SIGNS = ("Ignoring wrong pointing object", "parsing for Object Streams", "incorrect startxref",
+                "Circular xref chain")
+"""pypdf's warnings when it had to rebuild a broken xref table (pdfminer would read wrong objects) or cut a
+/Prev chain that loops (pdfminer would recurse until it gives up)."""
+LETTER = (0.0, 0.0, 612.0, 792.0)
+"""The page size pdfium gives a page whose MediaBox has no area."""
 
 
 def structure_of(path: Path, max_pages: int, name: str | None = None) -> tuple[int, bool]:
-    """(page count, xref repaired): encryption, the page cap, and whether the parser needs a repaired copy."""
+    """(page count, needs repair): encryption, the page cap, and whether the parser needs a repaired copy
+    (a rebuilt xref table, a /Prev loop cut, page boxes put in order, the pages of a file whose only
+    encrypted part is an attachment)."""
     from pypdf.errors import PdfReadError
 
     name = name or path.name
     try:
         with _pypdf_warnings() as warned:
             reader = _open_reader(path)
-            if reader.is_encrypted and not reader.decrypt(""):
-                raise DocumentRejected("encrypted", f"{name}: encrypted with a user password "
-                                                    "(decrypt it first, e.g. qpdf --decrypt)")
+            unlocked = unlock(reader, name)
             n = len(reader.pages)
+            odd_boxes = n <= max_pages and any(map(_has_odd_box, reader.pages))
     except DocumentRejected:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError) as e:
@@ -159,7 +164,67 @@ def structure_of(path: Path, max_pages: int, name: str | None = None) -> tuple[i
                                                  "(raise it with --max-pages)")
     if n == 0:
         raise DocumentRejected("malformed", f"{name}: the PDF has no pages")
-    return n, any(m.startswith(REPAIR_SIGNS) for m in warned)
+    return n, unlocked or odd_boxes or any(m.startswith(REPAIR_SIGNS) for m in warned)
+
+
+def unlock(reader, name: str) -> bool:  # noqa: ANN001 - pypdf's PdfReader
+    """Open an encrypted file with the empty password; True for one whose pages and strings are stored in clear
+    (only embedded files are encrypted), which viewers show without asking. Raises `encrypted` when the
+    content itself needs a password."""
+    if not reader.is_encrypted or reader.decrypt(""):
+        return False
+    if not _content_in_clear(reader.trailer["/Encrypt"].get_object()):
+        raise DocumentRejected("encrypted", f"{name}: encrypted with a user password "
+                                            "(decrypt it first, e.g. qpdf --decrypt)")
+    reader._encryption = None  # noqa: SLF001 - pypdf refuses objects it has no key for; these are in clear
+    return True
+
+
+def _content_in_clear(encrypt: dict) -> bool:
+    """Crypt filters (/V 4 and later) name what is encrypted: /StmF (streams) and /StrF (strings) default to
+    /Identity, i.e. not encrypted; /EFF covers embedded files only."""
+    return int(encrypt.get("/V", 0)) >= 4 and all(encrypt.get(key, "/Identity") == "/Identity"
+                                                  for key in ("/StmF", "/StrF"))
+
+
+def _box_in_order(box) -> tuple[float, float, float, float] | None:  # noqa: ANN001 - a pypdf RectangleObject
+    """A page box with its corners in order, or US Letter when it has no area (as pdfium reads them); None
+    when the box is already in order, or absent or unreadable (the parser's own default applies)."""
+    try:
+        x0, y0, x1, y1 = (float(v) for v in box)
+    except (TypeError, ValueError):
+        return None
+    if x0 < x1 and y0 < y1:
+        return None
+    if x0 == x1 or y0 == y1:
+        return LETTER
+    return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
+
+
+BOXES = ("mediabox", "cropbox")
+"""The page boxes pdfminer places text by (pypdf's names; the CropBox defaults to the MediaBox)."""
+
+
+def _box_of(page, box: str):  # noqa: ANN001,ANN202 - a pypdf PageObject and RectangleObject
+    """The page's box (inherited if need be), or None when it is absent or unreadable."""
+    try:
+        return getattr(page, box)
+    except (ValueError, TypeError, KeyError):
+        return None
+
+
+def _has_odd_box(page) -> bool:  # noqa: ANN001 - a pypdf PageObject
+    return any(_box_in_order(_box_of(page, box)) is not None for box in BOXES)
+
+
+def _put_boxes_in_order(page) -> None:  # noqa: ANN001 - a pypdf PageObject
+    """Inverted or empty page boxes normalised (see _box_in_order)."""
+    from pypdf.generic import RectangleObject
+
+    for box in BOXES:
+        fixed = _box_in_order(_box_of(page, box))
+        if fixed is not None:
+            setattr(page, box, RectangleObject(fixed))
 
 
 def _open_reader(path: Path):  # noqa: ANN202 - pypdf's PdfReader
@@ -211,12 +276,17 @@ def _pypdf_warnings() -> Iterator[list[str]]:
 
 
 def repaired_copy(path: Path, folder: Path) -> Path:
-    """The PDF rewritten by pypdf (a rebuilt xref table), for a parser that trusts xref offsets."""
-    from pypdf import PdfReader, PdfWriter
+    """The PDF rewritten by pypdf (see structure_of), for a parser that trusts xref offsets and page boxes."""
+    from pypdf import PdfWriter
 
     out = folder / "repaired.pdf"
     with _pypdf_warnings(), out.open("wb") as f:
-        PdfWriter(clone_from=PdfReader(str(path), strict=False)).write(f)
+        reader = _open_reader(path)
+        unlock(reader, path.name)
+        writer = PdfWriter(clone_from=reader)
+        for page in writer.pages:
+            _put_boxes_in_order(page)
+        writer.write(f)
     return out
 
 

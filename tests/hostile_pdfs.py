@@ -216,6 +216,10 @@ def hostile_inputs() -> dict[str, tuple[bytes, str]]:
         "cid_no_tounicode.pdf": (cid_font_no_tounicode_bytes(), "garbled_text"),
         "scanned.pdf": (scanned_bytes(), "no_text_layer"),
         "mojibake.pdf": (mojibake_bytes(), "ok"),
+        "inverted_box.pdf": (page_with_box_bytes(b"[595 842 0 0]"), "ok"),
+        "zero_box.pdf": (page_with_box_bytes(b"[0 0 0 0]"), "ok"),
+        "prev_loop.pdf": (prev_self_loop_bytes(), "ok"),
+        "locked_attachment.pdf": (encrypted_attachment_bytes(), "ok"),
     }
 
 

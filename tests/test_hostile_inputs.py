@@ -71,11 +71,22 @@ def test_recoverable_files_load_their_real_text(hostile) -> None:
     assert "No end-of-file marker here" in text["no_eof.pdf"]
     assert "Carbon neutrality by 2060" in text["owner_only.pdf"]      # owner password only: anyone may open it
     assert "draws itself" in text["self_xobject.pdf"]
+    for odd_box in ("inverted_box.pdf", "zero_box.pdf"):                # boxes normalised, as pdfium does
+        assert "carbon neutrality by 2060" in text[odd_box]
+    assert "loops on itself" in text["prev_loop.pdf"]                 # the /Prev loop is cut, as pypdf does
+    assert "Only the attachment is locked" in text["locked_attachment.pdf"]  # pages need no password
     squeezed = "".join(text["mojibake.pdf"].split())
     assert "2060年前实现碳中和" in squeezed and MOJIBAKE_TEXT[:10] in squeezed
     quality = rows(db, "SELECT p.quality FROM pages p JOIN documents d USING (doc_id) "
                        "WHERE d.file_name = 'mojibake.pdf'")
     assert quality == [("recovered",)]
+
+
+def test_odd_boxes_are_normalised(hostile) -> None:
+    db, _, _ = hostile
+    sizes = dict(rows(db, "SELECT d.file_name, [p.width, p.height] FROM documents d JOIN pages p USING (doc_id) "
+                          "WHERE d.file_name LIKE '%_box.pdf'"))
+    assert sizes == {"inverted_box.pdf": [595, 842], "zero_box.pdf": [612, 792]}
 
 
 def test_mojibake_yields_facts(hostile) -> None:
