@@ -93,3 +93,28 @@ def test_mojibake_yields_facts(hostile) -> None:
     db, _, _ = hostile
     n = rows(db, "SELECT count(*) FROM targets t JOIN documents d USING (doc_id) WHERE d.file_name = 'mojibake.pdf'")
     assert n[0][0] >= 1
+
+
+def test_a_content_stream_listed_100000_times_is_memory_limit_in_one_line(tmp_path: Path) -> None:
+    """It used to kill the child with a "Fatal Python error" dump on the user's terminal (worker_crashed)."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.bad_pdfs import good_pdf_bytes
+    from tests.conftest import ROOT
+    from tests.hostile_pdfs import repeated_contents_bytes
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "repeated.pdf").write_bytes(repeated_contents_bytes())
+    (folder / "fine.pdf").write_bytes(good_pdf_bytes())
+    db = tmp_path / "w.duckdb"
+    run = subprocess.run([sys.executable, "-m", "flows.cli", "ingest", str(folder), "--db", str(db),
+                          "--store", str(tmp_path / "store"), "--memory-mb", "300", "--timeout", "600", "-q"],
+                         cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True)
+    assert run.returncode == 2, run.stderr
+    assert all(noise not in run.stderr for noise in ("Fatal Python error", "Traceback", "MemoryError")), run.stderr
+    got = rows(db, "SELECT file_name, status, reason, error FROM documents ORDER BY file_name")
+    assert [r[:3] for r in got] == [("fine.pdf", "ok", None), ("repeated.pdf", "failed", "memory_limit")]
+    assert "repeated.pdf" in got[1][3] and "\n" not in got[1][3]
