@@ -7,7 +7,9 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
+from flows.preflight import kind_of, os_error_text
 from schemas.errors import PolicyExtractError
 
 
@@ -31,13 +33,22 @@ def paths_to_files(args: list[Path], store: Path | None = None) -> list[Found]:
         elif arg.is_file():
             files = [arg]
         else:
-            raise PolicyExtractError(f"{arg}: no such file or directory")
+            raise PolicyExtractError(f"{arg}: {why_not_a_file(arg)}")
         for f in files:
             real = f.resolve()
             if real not in seen:
                 seen.add(real)
                 out.append(Found(f, str(f)))
     return out
+
+
+def why_not_a_file(path: Path) -> str:
+    """Why a named path is neither a folder nor a regular file: missing, a link loop, a FIFO, a device..."""
+    try:
+        mode = path.stat().st_mode
+    except (OSError, ValueError) as e:
+        return "no such file or directory" if isinstance(e, FileNotFoundError | ValueError) else os_error_text(e)
+    return f"not a regular file ({kind_of(mode)})"
 
 
 def dir_to_pdfs(root: Path, skip: Path | None = None) -> list[Path]:
@@ -52,23 +63,32 @@ def dir_to_pdfs(root: Path, skip: Path | None = None) -> list[Path]:
             p = here / name
             if not name.lower().endswith(".pdf"):
                 continue
-            real = p.resolve()
-            if not real.is_file() or not real.is_relative_to(base):
-                continue
-            found.append(p)
+            if is_file_inside(p, base):
+                found.append(p)
     return found
 
 
-def copy_to_store(path: Path, doc_id: str, store: Path) -> Path:
-    """raw/store/<doc_id>.pdf, written atomically once: audits and re-extraction read from here."""
+def is_file_inside(path: Path, base: Path) -> bool:
+    """A regular file, itself or through links that stay inside base (a dangling link or a link loop is not)."""
+    try:
+        real = path.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop (Python 3.11)
+        return False
+    return real.is_file() and real.is_relative_to(base)
+
+
+def copy_to_store(src: BinaryIO, size: int, doc_id: str, store: Path) -> Path:
+    """raw/store/<doc_id>.pdf from the open file (the bytes that were hashed), written atomically once:
+    audits and re-extraction read from here."""
     store.mkdir(parents=True, exist_ok=True)
     target = store / f"{doc_id}.pdf"
-    if target.exists() and target.stat().st_size == path.stat().st_size:
+    if target.exists() and target.stat().st_size == size:
         return target
     fd, tmp = tempfile.mkstemp(dir=store, prefix=".incoming-")
-    os.close(fd)
     try:
-        shutil.copyfile(path, tmp)
+        with os.fdopen(fd, "wb") as out:
+            src.seek(0)
+            shutil.copyfileobj(src, out)
         os.replace(tmp, target)
     finally:
         if os.path.exists(tmp):

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import BinaryIO
 
 from flows import loading
 from flows.discover import Found, copy_to_store, paths_to_files
-from flows.preflight import check_bytes, sha256_of
+from flows.preflight import (
+    MAGIC_WINDOW,
+    NotRead,
+    check_head,
+    check_size,
+    open_regular,
+    over_cap_id,
+    sha256_of_file,
+)
 from flows.settings import Limits
 from flows.version import pipeline_version
 from schemas.errors import DocumentRejected
@@ -100,9 +110,26 @@ def _parse_all(jobs: list[DocJob], opts: IngestOptions, progress: Callable[[Outc
 def _triage(f: Found, opts: IngestOptions, known: dict[str, tuple[str, str, str | None]],
             version: str, blocked: set[str], jobs: dict[str, DocJob],
             seen_again: list[tuple[str, str, str]]) -> DocJob | Outcome:
-    """Byte checks, hash, store; an unchanged document only gets its new name recorded."""
+    """One open of the file for every check, the hash and the stored copy; a file gone since it was listed
+    or not a regular file (a FIFO) fails by name without blocking, and is not recorded (no bytes, no doc_id)."""
     name = f.file_name or f.path.name
-    doc_id = sha256_of(f.path)
+    try:
+        with open_regular(f.path, name) as fh:
+            return _triage_open(f, fh, name, opts, known, version, blocked, jobs, seen_again)
+    except NotRead as e:
+        return Outcome(path=f.source, doc_id=None, status="failed", reason=e.reason, error=str(e))  # type: ignore[arg-type]
+
+
+def _triage_open(f: Found, fh: BinaryIO, name: str, opts: IngestOptions,
+                 known: dict[str, tuple[str, str, str | None]], version: str, blocked: set[str],
+                 jobs: dict[str, DocJob], seen_again: list[tuple[str, str, str]]) -> DocJob | Outcome:
+    """Size cap before hashing, hash, byte checks, store; an unchanged document only gets its new name recorded."""
+    size = os.fstat(fh.fileno()).st_size
+    try:
+        check_size(size, opts.limits.max_bytes, name)
+    except DocumentRejected as e:
+        return loading.record_failure(opts, over_cap_id(fh, size), f.source, name, None, e.reason, str(e))
+    doc_id = sha256_of_file(fh, name)
     if doc_id in blocked:
         return Outcome(path=f.source, doc_id=doc_id, status="failed", skipped=True,
                        error=f"{name}: this document was forgotten (taken down); --force ingests it again")
@@ -110,10 +137,11 @@ def _triage(f: Found, opts: IngestOptions, known: dict[str, tuple[str, str, str 
         seen_again.append((doc_id, f.source, name))
         return Outcome(path=f.source, doc_id=doc_id, status="ok", skipped=True)
     try:
-        check_bytes(f.path, opts.limits.max_bytes)
+        fh.seek(0)
+        check_head(fh.read(MAGIC_WINDOW), size, name)
     except DocumentRejected as e:
         return loading.record_failure(opts, doc_id, f.source, name, None, e.reason, str(e))
-    stored = copy_to_store(f.path, doc_id, opts.store)
+    stored = copy_to_store(fh, size, doc_id, opts.store)
     seen = known.get(doc_id)
     if seen and not opts.force and seen[0] == version and seen[2] not in RETRYABLE:
         seen_again.append((doc_id, f.source, name))

@@ -63,8 +63,9 @@ def context() -> mp.context.ForkServerContext:
     return _CTX
 
 
-def _child(conn: Connection, path: str, doc_id: str, file_name: str, limits: Limits) -> None:
+def _child(conn: Connection, path: str, doc_id: str, file_name: str, limits: Limits, stderr_path: str) -> None:
     """Child body: cap memory, run the pipeline, send back ('ok', package) or ('rejected', reason, msg)."""
+    _stderr_to(stderr_path)
     for noisy in ("pypdf", "pdfminer"):  # their warnings would reach the user's terminal
         logging.getLogger(noisy).setLevel(logging.ERROR)
     cap = limits.memory_mb * 1024 * 1024
@@ -77,8 +78,7 @@ def _child(conn: Connection, path: str, doc_id: str, file_name: str, limits: Lim
     except DocumentRejected as e:
         conn.send(("rejected", e.reason, str(e)))
     except MemoryError:
-        conn.send(("rejected", "memory_limit", f"{file_name}: over the {limits.memory_mb} MB memory cap "
-                                               "(raise it with --memory-mb)"))
+        conn.send(("rejected", "memory_limit", over_memory_cap(file_name, limits)))
     except RecursionError:
         conn.send(("rejected", "malformed", f"{file_name}: malformed PDF (object graph too deep or cyclic)"))
     except Exception as e:  # noqa: BLE001 - every failure becomes an outcome, never a crash
@@ -86,6 +86,18 @@ def _child(conn: Connection, path: str, doc_id: str, file_name: str, limits: Lim
         conn.send(("rejected", reason, f"{file_name}: {reason.replace('_', ' ')} ({one_line(e)})"))
     finally:
         conn.close()
+
+
+def over_memory_cap(file_name: str, limits: Limits) -> str:
+    return f"{file_name}: over the {limits.memory_mb} MB memory cap (raise it with --memory-mb)"
+
+
+def _stderr_to(path: str) -> None:
+    """The child's stderr goes to a file the parent reads: an interpreter dying of MemoryError (a "Fatal Python
+    error" dump, or a chain of MemoryError tracebacks) tells the parent why, and never reaches the terminal."""
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CLOEXEC)
+    os.dup2(fd, 2)
+    os.close(fd)
 
 
 def _parse(path: Path, doc_id: str, file_name: str, limits: Limits) -> ExtractionPackage:
@@ -121,7 +133,9 @@ def extract_in_child(path: Path, doc_id: str, file_name: str, limits: Limits) ->
     ctx = context()
     _allow_children()
     parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(child, str(path), doc_id, file_name, limits), daemon=True)
+    fd, stderr_path = tempfile.mkstemp(prefix="policy-child-", suffix=".stderr")
+    os.close(fd)
+    proc = ctx.Process(target=_child, args=(child, str(path), doc_id, file_name, limits, stderr_path), daemon=True)
     t0 = time.perf_counter()
     proc.start()
     child.close()
@@ -143,7 +157,9 @@ def extract_in_child(path: Path, doc_id: str, file_name: str, limits: Limits) ->
             proc.kill()
             proc.join()
         parent.close()
-    return _result_of(msg, proc.exitcode, file_name, time.perf_counter() - t0)
+        stderr = _read_and_remove(stderr_path)
+    result = _result_of(msg, proc.exitcode, file_name, time.perf_counter() - t0)
+    return _memory_error_of(result, stderr, file_name, limits)
 
 
 def _allow_children() -> None:
@@ -151,6 +167,23 @@ def _allow_children() -> None:
     me = mp.current_process()
     if me.daemon:
         me._config["daemon"] = False  # type: ignore[attr-defined]
+
+
+def _read_and_remove(path: str) -> str:
+    """The child's stderr (its last 64 KiB), the file removed."""
+    try:
+        with open(path, "rb") as f:
+            f.seek(max(0, os.fstat(f.fileno()).st_size - 65536))
+            return f.read().decode("utf-8", "replace")
+    finally:
+        os.unlink(path)
+
+
+def _memory_error_of(result: WorkResult, stderr: str, file_name: str, limits: Limits) -> WorkResult:
+    """A child that died of MemoryError (too short of memory even to report it) was over the memory cap."""
+    if result.reason != "worker_crashed" or "MemoryError" not in stderr:
+        return result
+    return WorkResult(None, "memory_limit", over_memory_cap(file_name, limits), result.seconds)
 
 
 def _result_of(msg: object, exitcode: int | None, file_name: str, seconds: float) -> WorkResult:

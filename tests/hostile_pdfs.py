@@ -216,6 +216,10 @@ def hostile_inputs() -> dict[str, tuple[bytes, str]]:
         "cid_no_tounicode.pdf": (cid_font_no_tounicode_bytes(), "garbled_text"),
         "scanned.pdf": (scanned_bytes(), "no_text_layer"),
         "mojibake.pdf": (mojibake_bytes(), "ok"),
+        "inverted_box.pdf": (page_with_box_bytes(b"[595 842 0 0]"), "ok"),
+        "zero_box.pdf": (page_with_box_bytes(b"[0 0 0 0]"), "ok"),
+        "prev_loop.pdf": (prev_self_loop_bytes(), "ok"),
+        "locked_attachment.pdf": (encrypted_attachment_bytes(), "ok"),
     }
 
 
@@ -320,3 +324,64 @@ def raw_text_pdf_bytes(text: bytes) -> bytes:
     return pdf_of_objects([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
                            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
                            b"/Resources << /Font " + font + b" >> >>", stream(content), stream(ESC_TO_UNICODE)])
+
+
+TEXT_PAGE = b"BT /F1 12 Tf 72 760 Td (A page whose box is odd; carbon neutrality by 2060.) Tj ET"
+
+
+def page_with_box_bytes(box: bytes) -> bytes:
+    """One text page with the given MediaBox (inverted [595 842 0 0] or empty [0 0 0 0])."""
+    return pdf_of_objects([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox " + box + b" /Contents 4 0 R /Resources << /Font "
+        + HELVETICA + b" >> >>",
+        stream(TEXT_PAGE),
+    ])
+
+
+def prev_self_loop_bytes() -> bytes:
+    """A trailer whose /Prev points back at its own xref table (a loop for a reader that follows /Prev)."""
+    good = pdf_of_objects([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font "
+        + HELVETICA + b" >> >>",
+        stream(b"BT /F1 12 Tf 72 760 Td (The xref chain loops on itself; net zero by 2050.) Tj ET"),
+    ])
+    start = good.rindex(b"\nxref\n") + 1
+    return good.replace(b"/Root 1 0 R >>", b"/Root 1 0 R /Prev %d >>" % start)
+
+
+def repeated_contents_bytes(times: int = 100_000) -> bytes:
+    """A page that lists one content stream `times` times in its /Contents array."""
+    refs = b" ".join([b"4 0 R"] * times)
+    return pdf_of_objects([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents [" + refs + b"] /Resources << /Font "
+        + HELVETICA + b" >> >>",
+        stream(b"BT /F1 12 Tf 72 760 Td (The same stream, again and again: net zero by 2050.) Tj ET"),
+    ])
+
+
+def encrypted_attachment_bytes() -> bytes:
+    """Plain pages, but an embedded file encrypted under a user password (/EFF only, /StmF and /StrF
+    /Identity): viewers show the pages without asking, only the attachment needs the password."""
+    rng = random.Random(11)
+    secret = bytes(rng.randrange(256) for _ in range(64))  # stands in for the AES-encrypted attachment
+    o_u = [bytes(rng.randrange(256) for _ in range(32)).hex().encode() for _ in range(2)]
+    data = pdf_of_objects([
+        b"<< /Type /Catalog /Pages 2 0 R /Names << /EmbeddedFiles << /Names [(secret.txt) 5 0 R] >> >> >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font "
+        + HELVETICA + b" >> >>",
+        stream(b"BT /F1 12 Tf 72 760 Td (Only the attachment is locked; climate neutrality by 2050.) Tj ET"),
+        b"<< /Type /Filespec /F (secret.txt) /UF (secret.txt) /EF << /F 6 0 R >> >>",
+        stream(secret, b"/Type /EmbeddedFile "),
+        b"<< /Filter /Standard /V 4 /R 4 /Length 128 /P -1028 /StmF /Identity /StrF /Identity /EFF /StdCF "
+        b"/CF << /StdCF << /CFM /AESV2 /AuthEvent /EFOpen /Length 16 >> >> /O <" + o_u[0] + b"> /U <"
+        + o_u[1] + b"> >>",
+    ])
+    return data.replace(b"/Root 1 0 R >>", b"/Root 1 0 R /Encrypt 7 0 R /ID [<%s> <%s>] >>"
+                        % (b"ab" * 16, b"ab" * 16))

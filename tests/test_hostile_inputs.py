@@ -71,6 +71,10 @@ def test_recoverable_files_load_their_real_text(hostile) -> None:
     assert "No end-of-file marker here" in text["no_eof.pdf"]
     assert "Carbon neutrality by 2060" in text["owner_only.pdf"]      # owner password only: anyone may open it
     assert "draws itself" in text["self_xobject.pdf"]
+    for odd_box in ("inverted_box.pdf", "zero_box.pdf"):                # boxes normalised, as pdfium does
+        assert "carbon neutrality by 2060" in text[odd_box]
+    assert "loops on itself" in text["prev_loop.pdf"]                 # the /Prev loop is cut, as pypdf does
+    assert "Only the attachment is locked" in text["locked_attachment.pdf"]  # pages need no password
     squeezed = "".join(text["mojibake.pdf"].split())
     assert "2060年前实现碳中和" in squeezed and MOJIBAKE_TEXT[:10] in squeezed
     quality = rows(db, "SELECT p.quality FROM pages p JOIN documents d USING (doc_id) "
@@ -78,7 +82,39 @@ def test_recoverable_files_load_their_real_text(hostile) -> None:
     assert quality == [("recovered",)]
 
 
+def test_odd_boxes_are_normalised(hostile) -> None:
+    db, _, _ = hostile
+    sizes = dict(rows(db, "SELECT d.file_name, [p.width, p.height] FROM documents d JOIN pages p USING (doc_id) "
+                          "WHERE d.file_name LIKE '%_box.pdf'"))
+    assert sizes == {"inverted_box.pdf": [595, 842], "zero_box.pdf": [612, 792]}
+
+
 def test_mojibake_yields_facts(hostile) -> None:
     db, _, _ = hostile
     n = rows(db, "SELECT count(*) FROM targets t JOIN documents d USING (doc_id) WHERE d.file_name = 'mojibake.pdf'")
     assert n[0][0] >= 1
+
+
+def test_a_content_stream_listed_100000_times_is_memory_limit_in_one_line(tmp_path: Path) -> None:
+    """It used to kill the child with a "Fatal Python error" dump on the user's terminal (worker_crashed)."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.bad_pdfs import good_pdf_bytes
+    from tests.conftest import ROOT
+    from tests.hostile_pdfs import repeated_contents_bytes
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "repeated.pdf").write_bytes(repeated_contents_bytes())
+    (folder / "fine.pdf").write_bytes(good_pdf_bytes())
+    db = tmp_path / "w.duckdb"
+    run = subprocess.run([sys.executable, "-m", "flows.cli", "ingest", str(folder), "--db", str(db),
+                          "--store", str(tmp_path / "store"), "--memory-mb", "300", "--timeout", "600", "-q"],
+                         cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True)
+    assert run.returncode == 2, run.stderr
+    assert all(noise not in run.stderr for noise in ("Fatal Python error", "Traceback", "MemoryError")), run.stderr
+    got = rows(db, "SELECT file_name, status, reason, error FROM documents ORDER BY file_name")
+    assert [r[:3] for r in got] == [("fine.pdf", "ok", None), ("repeated.pdf", "failed", "memory_limit")]
+    assert "repeated.pdf" in got[1][3] and "\n" not in got[1][3]
