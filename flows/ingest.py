@@ -19,6 +19,7 @@ from flows.preflight import (
     open_regular,
     over_cap_id,
     sha256_of_file,
+    unread_id,
 )
 from flows.settings import Limits
 from flows.version import pipeline_version
@@ -111,13 +112,13 @@ def _triage(f: Found, opts: IngestOptions, known: dict[str, tuple[str, str, str 
             version: str, blocked: set[str], jobs: dict[str, DocJob],
             seen_again: list[tuple[str, str, str]]) -> DocJob | Outcome:
     """One open of the file for every check, the hash and the stored copy; a file gone since it was listed
-    or not a regular file (a FIFO) fails by name without blocking, and is not recorded (no bytes, no doc_id)."""
+    or not a regular file (a FIFO) fails by name without blocking, recorded under unread_id (no bytes)."""
     name = f.file_name or f.path.name
     try:
         with open_regular(f.path, name) as fh:
             return _triage_open(f, fh, name, opts, known, version, blocked, jobs, seen_again)
     except NotRead as e:
-        return Outcome(path=f.source, doc_id=None, status="failed", reason=e.reason, error=str(e))  # type: ignore[arg-type]
+        return loading.record_failure(opts, unread_id(f.source), f.source, name, None, e.reason, str(e))
 
 
 def _triage_open(f: Found, fh: BinaryIO, name: str, opts: IngestOptions,

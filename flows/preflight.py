@@ -21,7 +21,7 @@ FILE_KINDS = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_IS
 
 
 class NotRead(DocumentRejected):
-    """No byte of the file could be read (gone, not a regular file): it has no doc_id and is not recorded."""
+    """No byte of the file could be read (gone, not a regular file): recorded under unread_id(source)."""
 
 
 def sha256_of(path: Path) -> str:
@@ -50,6 +50,12 @@ def over_cap_id(f: BinaryIO, size: int) -> str:
         f.seek(offset)
         h.update(f.read(CHUNK))
     return h.hexdigest()
+
+
+def unread_id(source: str) -> str:
+    """The doc_id of a file none of whose bytes could be read (gone after listing, a FIFO): SHA-256 of a
+    marker and where it was found, so the failure is recorded and a second attempt replaces it."""
+    return hashlib.sha256(b"policy-extract unread file\0" + source.encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def open_regular(path: Path, name: str) -> BinaryIO:

@@ -58,7 +58,7 @@ def test_a_file_gone_after_listing_is_a_named_failure_and_the_rest_loads(tmp_pat
     failed = [o for o in outcomes if o.status == "failed"]
     assert [(o.path, o.skipped) for o in failed] == [(str(gone), False)]
     assert failed[0].reason in REASONS and "gone.pdf" in failed[0].error and "gone" in failed[0].error
-    assert loaded(opts.db) == {"good.pdf": "ok"}
+    assert loaded(opts.db) == {"good.pdf": "ok", "gone.pdf": failed[0].reason}  # recorded, by name
 
 
 @pytest.mark.timeout(600)
@@ -71,7 +71,7 @@ def test_a_fifo_swapped_in_after_listing_fails_without_blocking(tmp_path: Path) 
     failed = [o for o in outcomes if o.status == "failed"]
     assert [(o.path, o.reason) for o in failed] == [(str(pipe), "not_pdf")]
     assert "swapped.pdf" in failed[0].error and "not a regular file" in failed[0].error
-    assert loaded(opts.db) == {"good.pdf": "ok"}
+    assert loaded(opts.db) == {"good.pdf": "ok", "swapped.pdf": "not_pdf"}
 
 
 @pytest.mark.timeout(600)
