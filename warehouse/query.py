@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import unicodedata
+from collections.abc import Callable
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
@@ -48,9 +49,15 @@ def check_statement(con: duckdb.DuckDBPyConnection, sql: str) -> None:
 def run_query(
     db_path: str | Path, sql: str, *, timeout_s: float = DEFAULT_QUERY_TIMEOUT_S,
     memory_limit: str = DEFAULT_MEMORY_LIMIT, on_wait: OnWait | None = None, wait_s: float | None = None,
+    on_open: Callable[[], None] | None = None,
 ) -> tuple[list[str], Rows]:
-    """Run one read-only statement; PolicyExtractError (one line) for refusals, errors and timeouts."""
+    """Run one read-only statement; PolicyExtractError (one line) for refusals, errors and timeouts.
+
+    on_open is called once the warehouse is open (after any wait for another process's lock).
+    """
     with reader(db_path, on_wait=on_wait, wait_s=wait_s, memory_limit=memory_limit) as con:
+        if on_open is not None:
+            on_open()
         check_statement(con, sql)
         return execute_with_timeout(con, sql, timeout_s)
 
