@@ -15,35 +15,17 @@ from uuid import UUID
 
 import duckdb
 
-from schemas.errors import PolicyExtractError
 from schemas.facts import FACT_MODELS
 from warehouse.connect import (
     DEFAULT_MEMORY_LIMIT,
     DEFAULT_QUERY_TIMEOUT_S,
     OnWait,
     execute_with_timeout,
-    first_line,
     reader,
 )
-
-ALLOWED_STATEMENTS = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
-"""SELECT covers WITH, FROM-first, VALUES, DESCRIBE, SHOW and SUMMARIZE."""
+from warehouse.sql_guard import check_statement
 
 Rows = list[tuple[Any, ...]]
-
-
-def check_statement(con: duckdb.DuckDBPyConnection, sql: str) -> None:
-    """Refuse anything but exactly one SELECT/EXPLAIN, before it runs (the sandbox is the second wall)."""
-    try:
-        statements = con.extract_statements(sql)
-    except duckdb.Error as exc:
-        raise PolicyExtractError(first_line(exc)) from None
-    if len(statements) != 1:
-        raise PolicyExtractError(f"refused: give exactly one SQL statement (got {len(statements)})")
-    kind = statements[0].type
-    if kind not in ALLOWED_STATEMENTS:
-        name = getattr(kind, "name", str(kind))
-        raise PolicyExtractError(f"refused: the warehouse is read-only here; {name} statements are not allowed")
 
 
 def run_query(
