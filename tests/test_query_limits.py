@@ -76,3 +76,17 @@ def test_a_query_within_its_limits_prints_its_rows(db: Path) -> None:
                     "--timeout", "20", "--memory-mb", "1024")
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == "n,t\r\n0,碳中和\r\n1,碳中和\r\n2,碳中和\r\n"
+
+
+def test_the_time_limit_starts_once_the_warehouse_is_open(db: Path) -> None:
+    """Waiting for another process's write lock is not query time (docs/reliability.md, Concurrent runs)."""
+    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); "
+                               "print('locked', flush=True); time.sleep(4)", str(db)],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        proc, _ = query(db, "SELECT count(*) AS n FROM targets", "--format", "csv", "--timeout", "1")
+    finally:
+        holder.wait(30)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "n\r\n1\r\n" and "waiting" in proc.stderr
