@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from flows.resolve import NotFound
 from schemas.errors import PolicyExtractError
+
+if TYPE_CHECKING:
+    from flows.bounded import Bounds
 
 EXIT_OK, EXIT_ERROR, EXIT_PARTIAL, EXIT_NOT_FOUND = 0, 1, 2, 3
 
@@ -91,17 +95,44 @@ def query(
     sql: Annotated[str, typer.Argument(help="one read-only SQL statement")],
     db: DbOpt = None,
     fmt: Annotated[str, typer.Option("--format", help="table, csv or json")] = "table",
-    timeout: Annotated[float, typer.Option(help="seconds before the query is stopped")] = 60.0,
+    timeout: Annotated[float, typer.Option(
+        help="seconds the whole command may take once the warehouse is open, output included (at most 3600)",
+    )] = 60.0,
+    memory_mb: Annotated[int, typer.Option(
+        help="memory cap of the whole query process, output included, MB (1024 to 65536)")] = 2048,
 ) -> None:
-    """Run one read-only statement; the connection can neither write nor touch local files."""
-    from flows.report import print_rows
+    """Run one read-only statement in a child process; it can neither write nor touch files."""
+    import tempfile
+
+    from flows.bounded import checked_bounds, run_bounded
     from flows.settings import db_path
-    from warehouse.query import run_query
+    from warehouse.connect import DEFAULT_WAIT_S
 
     if fmt not in ("table", "csv", "json"):
         raise PolicyExtractError(f"--format must be table, csv or json, not {fmt!r}")
-    columns, rows = run_query(db_path(db), sql, timeout_s=timeout, on_wait=_waiting)
-    print_rows(columns, rows, fmt)
+    bounds = checked_bounds(timeout, memory_mb)
+    with tempfile.TemporaryFile() as spool:  # printed only once the whole result is formatted
+        run_bounded(_print_query, db_path(db), sql, fmt, bounds, spool.fileno(), bounds=bounds,
+                    wait_for_start=True, start_timeout_s=DEFAULT_WAIT_S + 60)
+        spool.seek(0)
+        sys.stdout.flush()
+        shutil.copyfileobj(spool, sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+
+
+def _print_query(db: Path, sql: str, fmt: str, bounds: Bounds, spool_fd: int) -> None:
+    """The query child: run the statement once the warehouse is open, format the rows into the spool."""
+    from contextlib import redirect_stdout
+
+    from flows.bounded import start_clock
+    from flows.report import print_rows
+    from warehouse.query import run_query
+
+    columns, rows = run_query(db, sql, timeout_s=bounds.timeout_s, memory_limit=f"{bounds.memory_mb // 2}MB",
+                              on_wait=_waiting, on_open=start_clock)
+    with open(spool_fd, "w", encoding=sys.stdout.encoding, errors=sys.stdout.errors, newline="",
+              closefd=False) as spool, redirect_stdout(spool):
+        print_rows(columns, rows, fmt)
 
 
 @app.command()

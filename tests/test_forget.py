@@ -65,3 +65,55 @@ def test_unknown_document_exits_3(forgotten) -> None:
     opts = forgotten[0]
     proc = cli("forget", "no-such.pdf", "--db", str(opts.db))
     assert proc.returncode == 3 and "no-such.pdf" in proc.stderr
+
+
+MARKER_EN = "Zephyrquartz takedown marker 7731"
+MARKER_ZH = "绝密撤稿标记甲乙丙丁"
+
+
+def marker_pdf_bytes() -> bytes:
+    """A page with the two markers in a target sentence each (so facts and their history quote them too)."""
+    import io
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4, invariant=1)
+    c.setFont("STSong-Light", 12)
+    c.drawString(60, 780, f"{MARKER_ZH}：到2030年，非化石能源消费比重达到25%左右。")
+    c.setFont("Helvetica", 11)
+    c.drawString(60, 760, f"{MARKER_EN}: the EU aims at climate neutrality by 2050.")
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def marker_patterns() -> dict[str, bytes]:
+    """The markers in every encoding the file could hold them in."""
+    return {f"{name} {enc}": text.encode(enc) for name, text in (("en", MARKER_EN), ("zh", MARKER_ZH))
+            for enc in ("utf-8", "utf-16-le", "utf-16-be", "gb18030")}
+
+
+def found_in_files(db: Path) -> list[str]:
+    """The patterns found in the warehouse file and its write-ahead log."""
+    data = b"".join(p.read_bytes() for p in (db, Path(f"{db}.wal")) if p.is_file())
+    return [name for name, pattern in marker_patterns().items() if pattern in data]
+
+
+def test_no_byte_of_a_forgotten_document_stays_in_the_file(tmp_path: Path) -> None:
+    folder = tmp_path / "secret"
+    folder.mkdir()
+    (folder / "secret.pdf").write_bytes(marker_pdf_bytes())
+    opts = build(tmp_path, ("kept.pdf",))
+    assert [o.status for o in ingest([folder], opts)] == ["ok"]
+    assert {"en utf-8", "zh utf-8"} <= set(found_in_files(opts.db)), "the scan must see the text before"
+    proc = cli("forget", "secret.pdf", "--db", str(opts.db), "--store", str(opts.store), "--raw", str(tmp_path))
+    assert proc.returncode == 0, proc.stderr
+    assert found_in_files(opts.db) == []
+    assert not list(opts.db.parent.glob(".*compact*")), "no copy left beside the file"
+    assert rows(opts.db, "SELECT count(*) FROM documents")[0][0] == 1, "the other document stays"
+    assert rows(opts.db, "SELECT count(*) FROM pages")[0][0] > 0

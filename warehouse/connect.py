@@ -23,9 +23,14 @@ DEFAULT_WAIT_S = float(os.environ.get("POLICY_WAREHOUSE_WAIT", "30"))
 """How long to wait for another process's lock before giving up (POLICY_WAREHOUSE_WAIT overrides)."""
 
 READER_CONFIG: dict[str, Any] = {
-    "enable_external_access": False,   # user SQL can read no local file, URL or extension
-    "lock_configuration": True,        # ... and cannot SET its way back out
+    "enable_external_access": False,   # user SQL can read no local file, URL or extension ...
+    "temp_directory": "",              # a query over its memory limit stops rather than spills
 }
+READER_LOCKDOWN = (
+    "SET disabled_filesystems = 'LocalFileSystem'",  # ... nor the warehouse file itself, which DuckDB allows
+    "SET lock_configuration = true",                  # ... and cannot SET its way back out
+)
+"""Run on a reader once the file is open (its handle stays usable); a query cannot spill to disk either."""
 DEFAULT_MEMORY_LIMIT = "2GB"
 DEFAULT_QUERY_TIMEOUT_S = 60.0
 
@@ -126,6 +131,8 @@ def connect_reader(
     con = open_with_retry(
         path, lambda: duckdb.connect(str(path), read_only=True, config=config), wait_s, on_wait,
     )
+    for statement in READER_LOCKDOWN:
+        con.execute(statement)
     if check_version:
         version = current_version(con)
         if version != SCHEMA_VERSION:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,9 +66,45 @@ def _forget_in(con: duckdb.DuckDBPyConnection, doc_id: str, note: str | None) ->
     return Forgotten(doc_id, doc[0], doc[1], len(fact_ids), n_reviews, tuple(r[0] for r in older))
 
 
+def _sql_text(value: str | Path) -> str:
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def _remove(*paths: Path) -> None:
+    for p in paths:
+        p.unlink(missing_ok=True)
+
+
+def rewrite_compacted(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Replace the file by a fresh copy of its live rows: no freed block keeps deleted text.
+
+    DuckDB's CHECKPOINT marks the blocks of deleted rows free but leaves their bytes in the file. The copy
+    is made and renamed over the file while con still holds the write lock, so a process waiting for the
+    lock opens the new file; con then closes on the old, unlinked one.
+    """
+    fresh = path.with_name(f".{path.name}.compact")
+    fresh_wal = Path(f"{fresh}.wal")
+    _remove(fresh, fresh_wal)
+    con.execute("CHECKPOINT")  # the old file's WAL is folded in and removed
+    name = con.execute("SELECT current_database()").fetchone()[0]  # type: ignore[index]
+    try:
+        con.execute(f"ATTACH {_sql_text(fresh)} AS forget_compact")
+        con.execute(f'COPY FROM DATABASE "{name}" TO forget_compact')
+        con.execute("CHECKPOINT forget_compact")
+        con.execute("DETACH forget_compact")
+        os.replace(fresh, path)
+    except BaseException:
+        _remove(fresh, fresh_wal)
+        raise
+    _remove(fresh_wal)
+
+
 def forget_document(db_path: str | Path, doc_id: str, *, note: str | None = None,
                     on_wait: OnWait | None = None, wait_s: float | None = None) -> Forgotten:
-    """Remove one document's content in one transaction; runs rows stay as bare counts (an audit trail)."""
+    """Remove one document's content in one transaction, then rewrite the file so none of it stays on disk.
+
+    runs rows stay as bare counts (an audit trail).
+    """
     with writer(db_path, wait_s=wait_s, on_wait=on_wait) as con:
         con.execute("BEGIN TRANSACTION")
         try:
@@ -80,6 +117,7 @@ def forget_document(db_path: str | Path, doc_id: str, *, note: str | None = None
         except BaseException:
             con.execute("ROLLBACK")
             raise
+        rewrite_compacted(con, Path(db_path))
     return done
 
 

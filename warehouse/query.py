@@ -7,6 +7,7 @@ import io
 import json
 import math
 import unicodedata
+from collections.abc import Callable
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
@@ -15,43 +16,31 @@ from uuid import UUID
 
 import duckdb
 
-from schemas.errors import PolicyExtractError
 from schemas.facts import FACT_MODELS
 from warehouse.connect import (
     DEFAULT_MEMORY_LIMIT,
     DEFAULT_QUERY_TIMEOUT_S,
     OnWait,
     execute_with_timeout,
-    first_line,
     reader,
 )
-
-ALLOWED_STATEMENTS = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
-"""SELECT covers WITH, FROM-first, VALUES, DESCRIBE, SHOW and SUMMARIZE."""
+from warehouse.sql_guard import check_statement
 
 Rows = list[tuple[Any, ...]]
-
-
-def check_statement(con: duckdb.DuckDBPyConnection, sql: str) -> None:
-    """Refuse anything but exactly one SELECT/EXPLAIN, before it runs (the sandbox is the second wall)."""
-    try:
-        statements = con.extract_statements(sql)
-    except duckdb.Error as exc:
-        raise PolicyExtractError(first_line(exc)) from None
-    if len(statements) != 1:
-        raise PolicyExtractError(f"refused: give exactly one SQL statement (got {len(statements)})")
-    kind = statements[0].type
-    if kind not in ALLOWED_STATEMENTS:
-        name = getattr(kind, "name", str(kind))
-        raise PolicyExtractError(f"refused: the warehouse is read-only here; {name} statements are not allowed")
 
 
 def run_query(
     db_path: str | Path, sql: str, *, timeout_s: float = DEFAULT_QUERY_TIMEOUT_S,
     memory_limit: str = DEFAULT_MEMORY_LIMIT, on_wait: OnWait | None = None, wait_s: float | None = None,
+    on_open: Callable[[], None] | None = None,
 ) -> tuple[list[str], Rows]:
-    """Run one read-only statement; PolicyExtractError (one line) for refusals, errors and timeouts."""
+    """Run one read-only statement; PolicyExtractError (one line) for refusals, errors and timeouts.
+
+    on_open is called once the warehouse is open (after any wait for another process's lock).
+    """
     with reader(db_path, on_wait=on_wait, wait_s=wait_s, memory_limit=memory_limit) as con:
+        if on_open is not None:
+            on_open()
         check_statement(con, sql)
         return execute_with_timeout(con, sql, timeout_s)
 
