@@ -126,12 +126,13 @@ def _body_size(raws: Sequence[RawPage]) -> float:
 
 
 def _doc_lang(raws: Sequence[RawPage]) -> str:
-    """'zh' when Chinese ideographs are at least a fifth of the letters of the whole document."""
+    """'zh' when Chinese ideographs are at least a fifth of the letters of the whole document, the text
+    inside tables included (a page drawn inside a frame is read as one boxed table)."""
     han = latin = 0
     for r in raws:
-        for ln in r.lines:
-            han += sum(1 for c in ln.text if is_han(c))
-            latin += sum(1 for c in ln.text if c.isascii() and c.isalpha())
+        for text in [*(ln.text for ln in r.lines), *(c.text for t in r.tables for c in t.cells)]:
+            han += sum(1 for c in text if is_han(c))
+            latin += sum(1 for c in text if c.isascii() and c.isalpha())
     return "zh" if han * 5 >= han + latin and han else "en"
 
 

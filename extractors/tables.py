@@ -142,6 +142,8 @@ def grid_to_table(grid: Grid, chars: list[Char], page: Any, doc_id: str) -> tupl
     reason = reject_reason(cells, grid, page, chars, size)
     wide = grid.bbox[2] - grid.bbox[0] >= 0.5 * page.width
     if reason == "one_column" and wide and grid.bbox[1] < cfg("stitch_top_margin") * page.height:
+        if frames_page(inside, chars):
+            return None, "page_frame"
         frag = fragment_table(grid, chars, size, page, doc_id)
         if frag is not None:
             return frag, None
@@ -235,6 +237,13 @@ def make_table(doc_id: str, page: Any, bbox: tuple[float, ...], cells: list[dict
     tid = hashlib.sha256(f"{doc_id}|{pno}|{x0:.1f}|{top:.1f}".encode()).hexdigest()[:16]
     return DocTable(doc_id=doc_id, table_id=tid, page_no=pno, pages=(pno,), n_rows=n_rows, n_cols=n_cols,
                     flags=flags, x0=x0, top=top, x1=x1, bottom=bottom, cells=tcells)
+
+
+def frames_page(inside: list[Char], chars: list[Char]) -> bool:
+    """An untitled box around (nearly) all of a page's text is the page's border, not a 专栏 going on."""
+    def n_text(cs: list[Char]) -> int:
+        return sum(1 for c in cs if c["text"].strip())
+    return n_text(inside) >= cfg("frame_text_share") * max(n_text(chars), 1)
 
 
 def fragment_table(grid: Grid, chars: list[Char], size: float, page: Any, doc_id: str) -> DocTable | None:

@@ -29,7 +29,7 @@ def test_normalise_contract_units(value: float, surface: str, expected: tuple[fl
 
 
 def test_unknown_unit_kept_as_written() -> None:
-    assert normalise(2000, "万立方米/日") == (2e7, "立方米/日")
+    assert normalise(2000, "万立方米/日") == (2000, "万立方米/日")  # outside the contract units: as written
     assert normalise(8, "widgets") == (8, "widgets")
     assert normalise(7, "million") == (7e6, None)
     assert normalise(5, None) == (5, None)
