@@ -6,7 +6,7 @@ import hashlib
 from collections.abc import Sequence
 from typing import Any
 
-from extractors.tables_boxes import box_items, box_label, pattern, reject_reason
+from extractors.tables_boxes import box_items, box_label, frames_page, pattern, reject_reason
 from extractors.tables_finalize import evaluate_cells, finalize, table_to_targets_rows
 from extractors.tables_grid import Grid, cfg, find_grids
 from extractors.tables_text import Char, cell_text, chars_in, main_size, ruleless_grid, untrusted
@@ -237,13 +237,6 @@ def make_table(doc_id: str, page: Any, bbox: tuple[float, ...], cells: list[dict
     tid = hashlib.sha256(f"{doc_id}|{pno}|{x0:.1f}|{top:.1f}".encode()).hexdigest()[:16]
     return DocTable(doc_id=doc_id, table_id=tid, page_no=pno, pages=(pno,), n_rows=n_rows, n_cols=n_cols,
                     flags=flags, x0=x0, top=top, x1=x1, bottom=bottom, cells=tcells)
-
-
-def frames_page(inside: list[Char], chars: list[Char]) -> bool:
-    """An untitled box around (nearly) all of a page's text is the page's border, not a 专栏 going on."""
-    def n_text(cs: list[Char]) -> int:
-        return sum(1 for c in cs if c["text"].strip())
-    return n_text(inside) >= cfg("frame_text_share") * max(n_text(chars), 1)
 
 
 def fragment_table(grid: Grid, chars: list[Char], size: float, page: Any, doc_id: str) -> DocTable | None:
