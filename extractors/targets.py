@@ -22,6 +22,7 @@ from extractors.sentences import BODY_KINDS, Sentence, document_sentences
 from extractors.tables import table_to_targets_rows
 from extractors.targets_find import TextTarget, find_targets
 from extractors.targets_rules import classify, subject_of, vetoed
+from extractors.targets_scope import Scope, ScopeTracker
 from extractors.targets_text import find_values, squeeze
 from schemas.facts import DocTable, TableCell
 from schemas.layout import Document
@@ -75,6 +76,7 @@ def _sentence_targets(doc: Document, table_pages: set[int], plan: tuple[int, int
     last: list[dict[str, Any]] = []
     lead_vetoed = False
     ref = doc_year(doc)
+    scopes = ScopeTracker(doc.doc_id, ref)
     for s in joined_sentences(doc):
         if s.block_kind == "table" and s.page_no in table_pages:
             continue
@@ -88,12 +90,13 @@ def _sentence_targets(doc: Document, table_pages: set[int], plan: tuple[int, int
         if lead_vetoed and _LIST_ITEM.match(s.text):
             continue  # '(a) In 2025, 55.2 per cent higher than in 1990' under '…are estimated to be:'
         lead_vetoed = s.text.rstrip().endswith((":", "：")) and vetoed(lang, {"sentence": s.text}) is not None
-        found = find_targets(s.text, lang, _last_year(last))
+        scope = scopes.enter(s)
+        found = find_targets(s.text, lang, _last_year(last), (scope.year, scope.deadline) if scope else None)
         if not found and last:
             _apply_goals_by(s.text, last)
         fallback = fallback_actor(doc, s.page_no, s.start, carry)
         last = [p for t in found for p in _payloads(doc, s.page_no, s.start, s.text, t, fallback, lang,
-                                                     plan, ref) if not _past_fact(p, lang, ref)]
+                                                     plan, ref, scope) if not _past_fact(p, lang, ref)]
         yield from last
 
 
@@ -288,13 +291,16 @@ def _cell_evidence(doc: Document, table: DocTable, cell: TableCell) -> dict[str,
 
 def _payloads(doc: Document, page_no: int, base: int, text: str, t: TextTarget,
               fallback: tuple[str | None, str | None],
-              lang: str, plan: tuple[int, int] | None, ref: int | None) -> Iterator[dict[str, Any]]:
+              lang: str, plan: tuple[int, int] | None, ref: int | None,
+              scope: Scope | None = None) -> Iterator[dict[str, Any]]:
     """One payload per actor of a TextTarget ('日本和韩国…' gives two), ordinals on the same span."""
     named: dict[str | None, str | None] = {}
     for a in t.actors:
         named.setdefault(government_of(a.actor), a.surface)
     actors = list(named.items()) or [fallback]
     dfid = _date_fact_id(doc, page_no, base, text, t, ref)
+    if t.extras.get("year_from") == "scope" and scope is not None:
+        dfid = scope.date_fact_id  # the year came from the lead sentence: its date fact says where
     ty, sy, dl = t.target_year, t.start_year, t.deadline_type
     if ty is None and plan and lang == "zh" and t.kind not in ("investment", "temperature_limit"):
         sy, ty, dl = plan[0], plan[1], "in"
