@@ -11,6 +11,7 @@ import yaml
 
 from extractors.fastre import literal_alternation
 from extractors.memo import per_document
+from extractors.places import place_surfaces
 from schemas.layout import Document
 
 RULES = Path(__file__).parent / "rules" / "actors.yaml"
@@ -37,6 +38,8 @@ def _surface_index() -> tuple[re.Pattern[str], dict[str, str]]:
     for a in load_actors():
         for s in [a["zh"], a["en"], *a.get("synonyms", [])]:
             index.setdefault(s, a["id"])
+    for surface, province in place_surfaces().items():
+        index.setdefault(surface, province)
     return literal_alternation(sorted(index, key=len, reverse=True), "A-Za-z"), index
 
 
@@ -44,6 +47,16 @@ def find_actors(text: str) -> list[ActorMention]:
     """Every actor surface in `text`, longest match first, left to right."""
     pattern, index = _surface_index()
     return [ActorMention(m.start(), m.end(), index[m.group()], m.group()) for m in pattern.finditer(text)]
+
+
+@lru_cache(maxsize=1)
+def _within() -> dict[str, str]:
+    return {a["id"]: a["within"] for a in load_actors() if a.get("within")}
+
+
+def government_of(actor: str | None) -> str | None:
+    """The country or province a government body belongs to (MIIT -> CN, JSDRC -> CN-JS); else the actor."""
+    return _within().get(actor, actor) if actor else actor
 
 
 def actor_of(surface: str) -> str | None:

@@ -70,7 +70,7 @@ def page_to_raw(page: Any, doc_id: str, find_tables: TableFinder | None = None) 
     gutters = find_gutters(rows, w)
     lines = [chars_to_line(seg) for r in rows for seg in pieces_to_lines(r, gutters)]
     lines = [ln for ln in lines if ln.text.strip()]
-    raw = RawPage(page.page_number, w, h, lines, found, gutters, _frame_rects(page, w, h, boxes),
+    raw = RawPage(page.page_number, w, h, lines, found, gutters, _frame_rects(page, w, h, boxes, chars),
                   len(page.images))
     raw.zones = zone_lines(lines, h)
     return raw
@@ -84,8 +84,11 @@ def _outside(chars: list[Char], boxes: Sequence[Box]) -> list[Char]:
     return chars
 
 
-def _frame_rects(page: Any, w: float, h: float, tables: Sequence[Box]) -> list[Box]:
+def _frame_rects(page: Any, w: float, h: float, tables: Sequence[Box], chars: list[Char]) -> list[Box]:
     """Drawn boxes that may frame figure text: not tiny, not the page border, not a table."""
+    from extractors.tables_boxes import frames_page
+    from extractors.tables_text import chars_in
+
     out: list[Box] = []
     for r in page.rects:
         bw, bh = r["x1"] - r["x0"], r["bottom"] - r["top"]
@@ -94,7 +97,8 @@ def _frame_rects(page: Any, w: float, h: float, tables: Sequence[Box]) -> list[B
         box = (r["x0"], r["top"], r["x1"], r["bottom"])
         if not any(box_contains(t, *box, pad=2) for t in tables):
             out.append(box)
-    return out
+    framed = list({id(c): c for box in out for c in chars_in(chars, box)}.values())
+    return [] if frames_page(framed, chars) else out  # boxes around all the text: a border style
 
 
 def pdf_to_document(pdf: Any, doc_id: str, file_name: str, *,
@@ -126,12 +130,13 @@ def _body_size(raws: Sequence[RawPage]) -> float:
 
 
 def _doc_lang(raws: Sequence[RawPage]) -> str:
-    """'zh' when Chinese ideographs are at least a fifth of the letters of the whole document."""
+    """'zh' when Chinese ideographs are at least a fifth of the letters of the whole document, the text
+    inside tables included (a page drawn inside a frame is read as one boxed table)."""
     han = latin = 0
     for r in raws:
-        for ln in r.lines:
-            han += sum(1 for c in ln.text if is_han(c))
-            latin += sum(1 for c in ln.text if c.isascii() and c.isalpha())
+        for text in [*(ln.text for ln in r.lines), *(c.text for t in r.tables for c in t.cells)]:
+            han += sum(1 for c in text if is_han(c))
+            latin += sum(1 for c in text if c.isascii() and c.isalpha())
     return "zh" if han * 5 >= han + latin and han else "en"
 
 

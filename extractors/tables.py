@@ -6,7 +6,7 @@ import hashlib
 from collections.abc import Sequence
 from typing import Any
 
-from extractors.tables_boxes import box_items, box_label, pattern, reject_reason
+from extractors.tables_boxes import box_items, box_label, frames_page, pattern, reject_reason
 from extractors.tables_finalize import evaluate_cells, finalize, table_to_targets_rows
 from extractors.tables_grid import Grid, cfg, find_grids
 from extractors.tables_text import Char, cell_text, chars_in, main_size, ruleless_grid, untrusted
@@ -142,6 +142,8 @@ def grid_to_table(grid: Grid, chars: list[Char], page: Any, doc_id: str) -> tupl
     reason = reject_reason(cells, grid, page, chars, size)
     wide = grid.bbox[2] - grid.bbox[0] >= 0.5 * page.width
     if reason == "one_column" and wide and grid.bbox[1] < cfg("stitch_top_margin") * page.height:
+        if frames_page(inside, chars):
+            return None, "page_frame"
         frag = fragment_table(grid, chars, size, page, doc_id)
         if frag is not None:
             return frag, None

@@ -62,6 +62,14 @@ def box_items(chars: list[Char], bbox: Bbox, size: float) -> list[tuple[str, tup
     return out
 
 
+def frames_page(inside: list[Char], chars: list[Char]) -> bool:
+    """A box around (nearly) all of a page's text (`inside` of `chars`) is the page's border: not a
+    专栏 going on from the page before, not a figure."""
+    def n_text(cs: list[Char]) -> int:
+        return sum(1 for c in cs if c["text"].strip())
+    return n_text(inside) >= cfg("frame_text_share") * max(n_text(chars), 1)
+
+
 def filled_ratio(cells: list[Cell], grid: Grid) -> float:
     """Share of the grid's slots covered by a non-empty cell."""
     slots = max(grid.n_rows * grid.n_cols, 1)

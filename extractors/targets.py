@@ -13,14 +13,16 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from extractors.actors import document_actor, find_actors, load_actors, section_actor
+from extractors.actors import document_actor, find_actors, government_of, load_actors, section_actor
 from extractors.dates import date_fact_id, doc_year, find_dates, locate_cell
 from extractors.memo import per_document
+from extractors.places import city_surface, issuer_place
 from extractors.provenance import evidence, text_lang
 from extractors.sentences import BODY_KINDS, Sentence, document_sentences
 from extractors.tables import table_to_targets_rows
 from extractors.targets_find import TextTarget, find_targets
 from extractors.targets_rules import classify, subject_of, vetoed
+from extractors.targets_scope import Scope, ScopeTracker
 from extractors.targets_text import find_values, squeeze
 from schemas.facts import DocTable, TableCell
 from schemas.layout import Document
@@ -74,6 +76,7 @@ def _sentence_targets(doc: Document, table_pages: set[int], plan: tuple[int, int
     last: list[dict[str, Any]] = []
     lead_vetoed = False
     ref = doc_year(doc)
+    scopes = ScopeTracker(doc.doc_id, ref)
     for s in joined_sentences(doc):
         if s.block_kind == "table" and s.page_no in table_pages:
             continue
@@ -87,12 +90,13 @@ def _sentence_targets(doc: Document, table_pages: set[int], plan: tuple[int, int
         if lead_vetoed and _LIST_ITEM.match(s.text):
             continue  # '(a) In 2025, 55.2 per cent higher than in 1990' under '…are estimated to be:'
         lead_vetoed = s.text.rstrip().endswith((":", "：")) and vetoed(lang, {"sentence": s.text}) is not None
-        found = find_targets(s.text, lang, _last_year(last))
+        scope = scopes.enter(s)
+        found = find_targets(s.text, lang, _last_year(last), (scope.year, scope.deadline) if scope else None)
         if not found and last:
             _apply_goals_by(s.text, last)
-        fallback = carry or section_actor(doc, s.page_no, s.start) or issuer_country(doc)
+        fallback = fallback_actor(doc, s.page_no, s.start, carry)
         last = [p for t in found for p in _payloads(doc, s.page_no, s.start, s.text, t, fallback, lang,
-                                                     plan, ref) if not _past_fact(p, lang, ref)]
+                                                     plan, ref, scope) if not _past_fact(p, lang, ref)]
         yield from last
 
 
@@ -139,9 +143,23 @@ def _is_place(actor: str) -> bool:
     return len(actor) == 2 or "-" in actor or actor in ("EU", "GLOBAL")
 
 
+def fallback_actor(doc: Document, page_no: int, offset: int,
+                   named: str | None = None) -> tuple[str | None, str | None]:
+    """(actor, surface) of a target whose words name no actor: the one named just before it (`named`),
+    its section's, else the document's issuer (a city issuer: its province, the city as surface)."""
+    actor = named or section_actor(doc, page_no, offset)
+    if actor:
+        return government_of(actor), None
+    place = issuer_place(doc)
+    return issuer_country(doc), (city_surface(place) or place.surface) if place else None
+
+
 @per_document
 def issuer_country(doc: Document) -> str | None:
     """The issuer's country or province (CONTRACT.md), not the ministry: 科技部 -> CN, 江苏省发展改革委 -> CN-JS."""
+    place = issuer_place(doc)
+    if place is not None:
+        return place.province
     if doc.meta.issuer:
         for a in load_actors():
             if isinstance(a["id"], str) and _is_place(a["id"]) and any(s and s in doc.meta.issuer for s in [a["zh"], *a.get("synonyms", [])]):
@@ -211,8 +229,7 @@ def _cell_targets(doc: Document, table: DocTable, used: set, plan: tuple[int, in
             continue
         text = page.text[span[0]:span[1]]
         lang = text_lang(text, doc.lang)
-        fallback = (_row_actor(table, cell.row_no) or section_actor(doc, cell.page_no, span[0])
-                    or issuer_country(doc))
+        fallback = fallback_actor(doc, cell.page_no, span[0], _row_actor(table, cell.row_no))
         for t in find_targets(text, lang):
             yield from _payloads(doc, cell.page_no, span[0], text, t, fallback, lang, plan, ref)
 
@@ -242,8 +259,8 @@ def _indicator_payload(doc: Document, table: DocTable, row: dict[str, Any]) -> d
     ev = _cell_evidence(doc, table, cell)
     indicator = re.sub(r"\s+", "", str(row.get("indicator") or ""))
     kind, rule = classify(doc.lang, v.unit_class, [indicator])
-    actor = section_actor(doc, cell.page_no, ev["char_start"]) or issuer_country(doc)
-    p = {**ev, "rule_id": rule or "table.indicator", "actor": actor, "actor_surface": None, "kind": kind,
+    actor, surface = fallback_actor(doc, cell.page_no, ev["char_start"])
+    p = {**ev, "rule_id": rule or "table.indicator", "actor": actor, "actor_surface": surface, "kind": kind,
          "subject": subject_of(indicator), "subject_surface": indicator or None, "value": v.value,
          "value_max": v.value_max, "unit": v.unit, "unit_surface": v.unit_surface, "qualifier": v.qualifier,
          "baseline_year": row.get("base_year"), "start_year": None, "target_year": row.get("target_year"),
@@ -272,12 +289,18 @@ def _cell_evidence(doc: Document, table: DocTable, cell: TableCell) -> dict[str,
 
 # ---------------------------------------------------------------- payloads
 
-def _payloads(doc: Document, page_no: int, base: int, text: str, t: TextTarget, fallback: str | None,
-              lang: str, plan: tuple[int, int] | None, ref: int | None) -> Iterator[dict[str, Any]]:
+def _payloads(doc: Document, page_no: int, base: int, text: str, t: TextTarget,
+              fallback: tuple[str | None, str | None],
+              lang: str, plan: tuple[int, int] | None, ref: int | None,
+              scope: Scope | None = None) -> Iterator[dict[str, Any]]:
     """One payload per actor of a TextTarget ('日本和韩国…' gives two), ordinals on the same span."""
-    named: list[tuple[str | None, str | None]] = [(a.actor, a.surface) for a in t.actors]
-    actors = named or [(fallback, None)]
+    named: dict[str | None, str | None] = {}
+    for a in t.actors:
+        named.setdefault(government_of(a.actor), a.surface)
+    actors = list(named.items()) or [fallback]
     dfid = _date_fact_id(doc, page_no, base, text, t, ref)
+    if t.extras.get("year_from") == "scope" and scope is not None:
+        dfid = scope.date_fact_id  # the year came from the lead sentence: its date fact says where
     ty, sy, dl = t.target_year, t.start_year, t.deadline_type
     if ty is None and plan and lang == "zh" and t.kind not in ("investment", "temperature_limit"):
         sy, ty, dl = plan[0], plan[1], "in"
@@ -289,7 +312,7 @@ def _payloads(doc: Document, page_no: int, base: int, text: str, t: TextTarget, 
              "unit": t.unit, "unit_surface": t.unit_surface, "qualifier": t.qualifier,
              "baseline_year": t.baseline_year, "start_year": sy, "target_year": ty, "deadline_type": dl,
              "period_years": t.period_years, "date_fact_id": dfid,
-             "confidence": round(t.confidence - (0.1 if surface is None else 0), 2)}
+             "confidence": round(t.confidence - (0 if named else 0.1), 2)}
         p["target_key"] = _key_of(p)
         yield p
 

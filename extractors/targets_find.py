@@ -26,7 +26,7 @@ from extractors.targets_text import (
     squeeze,
 )
 
-_CLAUSE_ZH = re.compile(r"[，。；;：:！？]|——")
+_CLAUSE_ZH = re.compile(r"[，。；;：:！？]|——|(?<!\d),|,(?!\d{3})")
 _CLAUSE_EN = re.compile(r"[;:!?]|(?<!\d),|,(?!\d{3})|\.(?=\s|$)")
 _JOIN = re.compile(r"^\s?(?:和|与|及|、|,|and|&)\s?$", re.I)
 
@@ -67,6 +67,7 @@ class _Ctx:
     actors: list[ActorMention]
     bounds: list[int]
     carry: YearMention | None = None
+    scope: YearMention | None = None
 
     def clause(self, pos: int) -> tuple[int, int]:
         a = max((b for b in self.bounds if b <= pos), default=0)
@@ -74,18 +75,22 @@ class _Ctx:
         return a, z
 
 
-def find_targets(text: str, lang: str = "zh", carry: tuple[int, str] | None = None) -> list[TextTarget]:
+def find_targets(text: str, lang: str = "zh", carry: tuple[int, str] | None = None,
+                 scope: tuple[int, str] | None = None) -> list[TextTarget]:
     """Every target stated in `text` (one sentence), in order, offsets into `text`.
 
     `carry` is the previous sentence's (target year, deadline type): a yearless value of a sentence that
-    updates that target ('This has later been adjusted to 15 million') takes it.
+    updates that target ('This has later been adjusted to 15 million') takes it. `scope` is the (year,
+    deadline type) a lead sentence set for what follows it (targets_scope): a yearless value takes it
+    too, and says so in extras["year_from"].
     """
     sq = squeeze(text)
     rx = _CLAUSE_ZH if lang == "zh" else _CLAUSE_EN
     bounds = sorted({m.end() for m in rx.finditer(sq.masked)})
     carried = (YearMention(-1, -1, carry[0], None, "deadline", carry[1])
                if carry and carries_year(lang, sq.masked) else None)
-    ctx = _Ctx(sq, lang, find_years(sq), find_values(sq), find_actors(sq.masked), bounds, carried)
+    scoped = YearMention(-1, -1, scope[0], None, "deadline", scope[1]) if scope else None
+    ctx = _Ctx(sq, lang, find_years(sq), find_values(sq), find_actors(sq.masked), bounds, carried, scoped)
     found = _value_targets(ctx) + _milestone_targets(ctx)
     return [_to_orig(t, sq) for t in sorted(found, key=lambda t: (t.start, t.ordinal))]
 
@@ -124,7 +129,8 @@ def _value_target(ctx: _Ctx, i: int, v: ValueMention) -> TextTarget | None:
     contexts = ([s[prev_end:v.start], s[ca:v.start] + "|" + s[v.start:nxt]] if ctx.lang == "zh"
                 else [_words_after(s, v.start, nxt), s[prev_end:nxt], s[ca:cz], s])
     kind, kind_rule = classify(ctx.lang, v.unit_class, contexts)
-    year = _deadline_for(ctx, v.start, v.end) or ctx.carry
+    own = _deadline_for(ctx, v.start, v.end) or ctx.carry
+    year = own or ctx.scope
     cued = has_cue(ctx.lang, s)
     since = _since_year(ctx, ca, cz)
     if year is None and (v.unit_class in ("count", None, "length") and not (since and cued)
@@ -152,7 +158,7 @@ def _value_target(ctx: _Ctx, i: int, v: ValueMention) -> TextTarget | None:
         period_years=5 if re.search(r"五年|five[- ]year", s[ca:v.start]) else None,
         year_span=(year.start, year.end) if year and year.start >= 0 else None, actors=_actors_for(ctx, v.start),
         confidence=_confidence(year, kind_rule, ctx.actors),
-        extras={"sentence_has_14th": "十四五" in s})
+        extras={"sentence_has_14th": "十四五" in s, "year_from": "scope" if year is not own else None})
 
 
 _NEXT_ITEM = re.compile(r"\s(?:and|or|while|but|whereas)\s|[;,]\s")

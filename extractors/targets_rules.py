@@ -16,7 +16,7 @@ RULES = Path(__file__).parent / "rules"
 DEFAULT_KIND = {"percent": "other", "pp": "share", "power": "capacity", "energy": "production",
                 "mass": "production", "mtce": "energy_consumption", "volume": "production",
                 "currency": "investment", "count": "count", "temperature": "temperature_limit",
-                "emissions": "other", "length": "other"}
+                "emissions": "other", "length": "other", "area": "other"}
 
 
 @dataclass(frozen=True)

@@ -80,13 +80,20 @@ def _tidy(x: float) -> float:
         return x
 
 
+AS_WRITTEN = "as_written"
+"""The unit of a units.yaml entry whose quantities keep the printed number and unit."""
+
+
 def normalise(value: float, unit_surface: str | None) -> tuple[float, str | None]:
-    """(value, unit) in the contract's units; an unknown unit is kept as written (magnitudes applied)."""
+    """(value, unit) in the contract's units. A unit outside them is kept as written, magnitude and
+    number included (5亿平方米 -> 5, '亿平方米'); a bare magnitude counts things (15万 -> 150000, None)."""
     if not unit_surface or not unit_surface.strip():
         return value, None
     mag, rule, base = split_unit(unit_surface)
+    if (rule is None and base) or (rule is not None and rule.unit == AS_WRITTEN):
+        return value, re.sub(r"\s+", " ", unit_surface).strip()
     if rule is None:
-        return _tidy(value * mag), (base or None)
+        return _tidy(value * mag), None
     return _tidy(value * mag * rule.factor), rule.unit
 
 

@@ -37,10 +37,13 @@ class Score:
     correct: int = 0
     matched: int = 0
     fields: dict[str, list[int]] = field(default_factory=dict)
+    found_correct: int | None = None
+    """Found facts that are right (when recall counts only part of the gold, e.g. core targets)."""
 
     @property
     def precision(self) -> float:
-        return self.correct / self.n_found if self.n_found else (1.0 if not self.n_gold else 0.0)
+        right = self.correct if self.found_correct is None else self.found_correct
+        return right / self.n_found if self.n_found else (1.0 if not self.n_gold else 0.0)
 
     @property
     def recall(self) -> float:
@@ -76,10 +79,10 @@ def overlaps(kind: str, gold: dict, found: dict) -> bool:
     return bool(g and f) and (g in f or f in g)
 
 
-def score_kind(kind: str, gold: list[dict], found: list[dict]) -> Score:
-    """Greedy one-to-one matching, preferring the candidate that agrees on the most key fields."""
-    keys = KEY_FIELDS.get(kind, ())
-    s = Score(kind, n_gold=len(gold), n_found=len(found))
+def match_facts(kind: str, gold: list[dict], found: list[dict],
+                keys: tuple[str, ...]) -> list[tuple[dict, dict | None]]:
+    """Greedy one-to-one matching in gold order, preferring the candidate that agrees on the most keys."""
+    pairs: list[tuple[dict, dict | None]] = []
     used: set[int] = set()
     for g in gold:
         best, best_agree = None, -1
@@ -89,18 +92,66 @@ def score_kind(kind: str, gold: list[dict], found: list[dict]) -> Score:
             agree = sum(same_value(g[k], f.get(k)) for k in keys if k in g)
             if agree > best_agree:
                 best, best_agree = i, agree
-        if best is None:
+        if best is not None:
+            used.add(best)
+        pairs.append((g, None if best is None else found[best]))
+    return pairs
+
+
+def agrees(gold: dict, found: dict, keys: tuple[str, ...]) -> bool:
+    return all(same_value(gold[k], found.get(k)) for k in keys if k in gold)
+
+
+def count_fields(s: Score, pairs: list[tuple[dict, dict | None]], keys: tuple[str, ...]) -> None:
+    """Per-field agreement over the matched pairs."""
+    for g, f in pairs:
+        if f is None:
             continue
-        used.add(best)
-        s.matched += 1
-        checked = [k for k in keys if k in g]
-        for k in checked:
+        for k in (k for k in keys if k in g):
             s.fields.setdefault(k, [0, 0])
             s.fields[k][1] += 1
-            s.fields[k][0] += same_value(g[k], found[best].get(k))
-        if best_agree == len(checked):
-            s.correct += 1
+            s.fields[k][0] += same_value(g[k], f.get(k))
+
+
+def score_kind(kind: str, gold: list[dict], found: list[dict]) -> Score:
+    """Every gold fact counts; a match is correct when every key field agrees."""
+    keys = KEY_FIELDS.get(kind, ())
+    pairs = match_facts(kind, gold, found, keys)
+    s = Score(kind, n_gold=len(gold), n_found=len(found))
+    s.matched = sum(f is not None for _, f in pairs)
+    s.correct = sum(f is not None and agrees(g, f, keys) for g, f in pairs)
+    count_fields(s, pairs, keys)
     return s
+
+
+# The blind target keys (docs/evaluation.md, "Target keys"): recall counts core (quantified) targets only;
+# a found target is right when it matches any keyed target, core or not, on these fields.
+KEY_STRICT = ("actor", "target_year", "value")
+KEY_NO_ACTOR = ("target_year", "value")
+KEY_REPORTED = ("actor", "kind", "value", "value_max", "unit", "qualifier", "baseline_year", "start_year",
+                "target_year", "deadline_type")
+
+
+def score_target_key(gold: dict, found: list[dict]) -> list[Score]:
+    """targets (actor, year and value exact), targets_no_actor, and non_targets kept out of the targets."""
+    keyed = sorted(gold["facts"]["targets"], key=lambda t: not t["core"])
+    scores = []
+    for name, keys in (("targets", KEY_STRICT), ("targets_no_actor", KEY_NO_ACTOR)):
+        pairs = match_facts("targets", keyed, found, keys)
+        right = [(g, f) for g, f in pairs if f is not None and agrees(g, f, keys)]
+        s = Score(name, n_gold=sum(t["core"] for t in keyed), n_found=len(found),
+                  correct=sum(g["core"] for g, _ in right), found_correct=len(right),
+                  matched=sum(f is not None for _, f in pairs))
+        count_fields(s, pairs, KEY_REPORTED if name == "targets" else ())
+        scores.append(s)
+    scores.append(score_non_targets(gold.get("non_targets", []), found))
+    return scores
+
+
+def score_non_targets(non_targets: list[dict], found: list[dict]) -> Score:
+    """precision = recall = the share of keyed non-targets that no found target points at."""
+    hit = sum(any(overlaps("targets", n, f) for f in found) for n in non_targets)
+    return Score("non_targets", n_gold=len(non_targets), n_found=len(non_targets), correct=len(non_targets) - hit)
 
 
 def found_facts(con, kind: str, doc_id: str, pages: list[int] | None,
@@ -120,6 +171,8 @@ def found_facts(con, kind: str, doc_id: str, pages: list[int] | None,
 
 def evaluate_gold(con, gold: dict) -> list[Score]:
     doc_id = gold["doc_id"]
+    if gold.get("format") == "target_key":
+        return score_target_key(gold, found_facts(con, "targets", doc_id, None))
     pages = gold.get("pages") or gold.get("scope_pages")
     prefixes = gold.get("rule_id_prefixes")
     scores = []
@@ -152,12 +205,26 @@ def load_gold(path: Path) -> dict:
         gold = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as e:
         raise PolicyExtractError(f"{path}: cannot read gold file ({e})") from None
+    if isinstance(gold, dict) and isinstance(gold.get("source"), dict) and "targets" in gold:
+        return target_key_to_gold(gold, path)
     if isinstance(gold, dict) and "doc_id" not in gold and len(gold) == 1:
         (doc_id, tables), = gold.items()  # the tables form: {doc_id: [table, ...]}
         gold = {"doc_id": doc_id, "tables": tables}
     if not isinstance(gold, dict) or not gold.get("doc_id"):
         raise PolicyExtractError(f"{path}: a gold file is an object with doc_id and facts (see README)")
     return gold
+
+
+def target_key_to_gold(key: dict, path: Path) -> dict:
+    """A blind target key (source.sha256, targets, non_targets; GUIDE.md) in the evaluator's shape."""
+    try:
+        targets = [{**{k: t[k] for k in KEY_REPORTED}, "core": bool(t["core"]), "page_no": t["page"],
+                    "quote": t["quote"]} for t in key["targets"]]
+        non_targets = [{"page_no": n["page"], "quote": n["quote"]} for n in key.get("non_targets", [])]
+        doc_id = key["source"]["sha256"]
+    except (KeyError, TypeError) as e:
+        raise PolicyExtractError(f"{path}: target key without field {e} (see docs/evaluation.md)") from None
+    return {"doc_id": doc_id, "format": "target_key", "facts": {"targets": targets}, "non_targets": non_targets}
 
 
 def evaluate_paths(paths: list[Path], db: Path | None, doc: str | None = None) -> list[tuple[Path, list[Score]]]:
@@ -197,15 +264,33 @@ def raise_floors(results: list[tuple[Path, list[Score]]], floors: Path) -> dict:
     return spec
 
 
+def pooled(results: list[tuple[Path, list[Score]]]) -> list[Score]:
+    """Counts summed over every gold file, per kind (micro-averaged precision and recall)."""
+    by_kind: dict[str, Score] = {}
+    for _, scores in results:
+        for s in scores:
+            p = by_kind.setdefault(s.kind, Score(s.kind, found_correct=0))
+            p.n_gold, p.n_found = p.n_gold + s.n_gold, p.n_found + s.n_found
+            p.correct, p.matched = p.correct + s.correct, p.matched + s.matched
+            p.found_correct = (p.found_correct or 0) + (s.correct if s.found_correct is None else s.found_correct)
+            for k, (ok, n) in s.fields.items():
+                agree = p.fields.setdefault(k, [0, 0])
+                agree[0], agree[1] = agree[0] + ok, agree[1] + n
+    return list(by_kind.values())
+
+
 def print_scores(results: list[tuple[Path, list[Score]]]) -> None:
     t = Table(Column("gold", no_wrap=True), "kind", "gold", "found", "correct", "precision", "recall", "F1", title="evaluation")
     fields = Table(Column("gold", no_wrap=True), "kind", "field", "agree", "of matched", "accuracy", title="per field")
-    for path, scores in results:
+    rows = [(path.name, scores) for path, scores in results]
+    if len(results) > 1:
+        rows.append(("pooled", pooled(results)))
+    for name, scores in rows:
         for s in scores:
-            t.add_row(shown(path.name), s.kind, str(s.n_gold), str(s.n_found), str(s.correct),
+            t.add_row(shown(name), s.kind, str(s.n_gold), str(s.n_found), str(s.correct),
                       f"{s.precision:.3f}", f"{s.recall:.3f}", f"{s.f1:.3f}")
             for k, (ok, n) in s.fields.items():
-                fields.add_row(shown(path.name), s.kind, k, str(ok), str(n), f"{ok / n:.3f}" if n else "-")
+                fields.add_row(shown(name), s.kind, k, str(ok), str(n), f"{ok / n:.3f}" if n else "-")
     out.print(t)
     if fields.row_count:
         out.print(fields)
