@@ -12,6 +12,7 @@ import duckdb
 
 from flows.audit_html import AuditData, PageImage, report_html
 from flows.resolve import resolve_doc
+from flows.stored import stored_pdf
 from schemas.errors import PolicyExtractError
 from schemas.facts import FACT_MODELS
 from warehouse.connect import OnWait, reader
@@ -125,8 +126,7 @@ def audit_document(
     with reader(db_path, on_wait=on_wait) as con:
         doc_id = resolve_doc(con, name)
         data = read_audit(con, doc_id)
-    stored = data.doc.get("stored_path")
-    data.images = render_pages(Path(stored) if stored else None, data.pages, dpi)
+    data.images = render_pages(stored_pdf(db_path, doc_id, data.doc.get("stored_path")), data.pages, dpi)
     target = out or default_out(doc_id)
     html = report_html(data)
     try:
