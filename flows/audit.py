@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import base64
-import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from flows.audit_html import AuditData, PageImage, report_html
+from flows.audit_html import AuditData, report_html
+from flows.audit_render import render_pages
 from flows.resolve import resolve_doc
+from flows.settings import Limits
+from flows.stored import stored_pdf
 from schemas.errors import PolicyExtractError
 from schemas.facts import FACT_MODELS
 from warehouse.connect import OnWait, reader
@@ -19,7 +20,6 @@ from warehouse.reviews import facts_to_csv
 
 DEFAULT_DPI = 80
 DEFAULT_DIR = Path("reports")
-JPEG_QUALITY = 60
 
 
 @dataclass(frozen=True)
@@ -77,47 +77,13 @@ def read_audit(con: duckdb.DuckDBPyConnection, doc_id: str) -> AuditData:
     return AuditData(doc, pages, facts, boxes, doc_tables(con, doc_id), rejections, counts)
 
 
-def _encode(image: Any) -> str:
-    """A rendered page as a JPEG data: URI (photos and scans stay small; text stays legible at 80 dpi)."""
-    buf = io.BytesIO()
-    image.convert("RGB").save(buf, "JPEG", quality=JPEG_QUALITY, optimize=True)
-    return "data:image/jpeg;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
-
-
-def render_pages(pdf_path: Path | None, pages: list[dict[str, Any]], dpi: int) -> dict[int, PageImage]:
-    """Every page's image via pypdfium2, scaled so PDF points map onto pixels; placeholders on failure."""
-    import pypdfium2 as pdfium
-
-    def missing(p: dict[str, Any], note: str) -> PageImage:
-        scale = dpi / 72
-        return PageImage(p["page_no"], None, int((p["width"] or 595) * scale), int((p["height"] or 842) * scale),
-                         scale, scale, note)
-
-    if pdf_path is None or not pdf_path.is_file():
-        return {p["page_no"]: missing(p, f"stored PDF {pdf_path} is missing") for p in pages}
-    out: dict[int, PageImage] = {}
-    pdf = pdfium.PdfDocument(str(pdf_path))
-    try:
-        for p in pages:
-            if p["page_no"] > len(pdf):
-                out[p["page_no"]] = missing(p, "page not in the stored PDF")
-                continue
-            image = pdf[p["page_no"] - 1].render(scale=dpi / 72).to_pil()
-            out[p["page_no"]] = PageImage(p["page_no"], _encode(image), image.width, image.height,
-                                          image.width / (p["width"] or image.width * 72 / dpi),
-                                          image.height / (p["height"] or image.height * 72 / dpi))
-    finally:
-        pdf.close()
-    return out
-
-
 def default_out(doc_id: str) -> Path:
     return DEFAULT_DIR / f"{doc_id[:12]}.html"
 
 
 def audit_document(
     db_path: Path, name: str, out: Path | None = None, csv_out: Path | None = None,
-    dpi: int = DEFAULT_DPI, on_wait: OnWait | None = None,
+    dpi: int = DEFAULT_DPI, on_wait: OnWait | None = None, limits: Limits | None = None,
 ) -> AuditResult:
     """Resolve DOC, read its rows, render its pages, write the HTML (and the review CSV if asked)."""
     if not 20 <= dpi <= 300:
@@ -125,8 +91,9 @@ def audit_document(
     with reader(db_path, on_wait=on_wait) as con:
         doc_id = resolve_doc(con, name)
         data = read_audit(con, doc_id)
-    stored = data.doc.get("stored_path")
-    data.images = render_pages(Path(stored) if stored else None, data.pages, dpi)
+    recorded = data.doc.get("stored_path")
+    data.images = render_pages(stored_pdf(db_path, doc_id, recorded), data.pages, dpi, limits or Limits(),
+                               f"stored PDF {recorded} is missing")
     target = out or default_out(doc_id)
     html = report_html(data)
     try:

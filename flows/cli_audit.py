@@ -19,16 +19,19 @@ def audit(
     out: Annotated[Path | None, typer.Option(help="HTML file (default reports/<doc_id[:12]>.html)")] = None,
     csv: Annotated[Path | None, typer.Option("--csv", help="also export the facts as a review sheet")] = None,
     dpi: Annotated[int, typer.Option(help="page image resolution")] = 80,
+    timeout: Annotated[float, typer.Option(help="seconds for drawing the page images")] = 300.0,
+    memory_mb: Annotated[int, typer.Option(help="memory cap of the page-drawing process, MB")] = 2048,
     db: DbOpt = None,
 ) -> None:
     """Write one self-contained HTML report: facts with their boxes on the page images, tables, rejections."""
     from flows.audit import audit_document
     from flows.out_paths import no_new_folders_on_error
-    from flows.settings import db_path
+    from flows.settings import Limits, db_path
 
     _check_audit_outputs(out, csv)
     with no_new_folders_on_error(*(p.parent for p in (out, csv) if p is not None)):
-        res = audit_document(db_path(db), doc, out, csv, dpi, on_wait=_waiting)
+        res = audit_document(db_path(db), doc, out, csv, dpi, on_wait=_waiting,
+                             limits=Limits(timeout_s=timeout, memory_mb=memory_mb))
     typer.echo(f"{res.html}  ({res.n_facts} facts, {res.n_pages} pages, {res.size_bytes / 1e6:.1f} MB)")
     if res.csv is not None:
         typer.echo(f"{res.csv}  (fill in `verdict`, then `policy-extract review --csv {res.csv}`)")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from flows.settings import Limits, quiet_prefect_env
@@ -72,7 +73,7 @@ def run_ingest_flow(jobs: list[DocJob], opts: IngestOptions,
                     progress: Callable[[Outcome], None] | None = None) -> list[Outcome]:
     """Run the flow; a Prefect that cannot start or a flow that crashes becomes one clear error."""
     try:
-        with _api_for_dask(opts):
+        with _prefect_api():
             runner: Any = task_runner_of(opts)
             return ingest_flow.with_options(task_runner=runner)(jobs, opts, progress)
     except PolicyExtractError:
@@ -94,16 +95,34 @@ def task_runner_of(opts: IngestOptions) -> TaskRunner:
     return DaskTaskRunner(address=opts.dask)
 
 
-def _api_for_dask(opts: IngestOptions) -> AbstractContextManager[object]:
-    """Dask workers report task runs to the flow's Prefect API: without PREFECT_API_URL, name the temporary
-    server explicitly so workers on this machine use it instead of each starting their own. A cluster on
-    other machines needs PREFECT_API_URL set to a server they can reach."""
+def _prefect_api() -> AbstractContextManager[object]:
+    """The Prefect API the flow reports to: PREFECT_API_URL if set, else a temporary server of our own, started
+    here and stopped with this process even if it is SIGKILLed (Prefect's own stops only at a normal exit).
+    Dask workers on this machine report to it too instead of each starting their own; a cluster on other
+    machines needs PREFECT_API_URL set to a server they can reach."""
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    if not opts.dask or PREFECT_API_URL.value():
+    if PREFECT_API_URL.value():
         return nullcontext()
-    from prefect.server.api.server import SubprocessASGIServer
-
-    server = SubprocessASGIServer()
+    server = _private_server()
     server.start()
     return temporary_settings(updates={PREFECT_API_URL: server.api_url})
+
+
+@cache
+def _private_server() -> Any:
+    """Prefect's temporary server (one per process, reused by later flows), each uvicorn process it starts
+    watched so that it never outlives us."""
+    from prefect.server.api.server import SubprocessASGIServer
+
+    from flows.lifetime import stop_with_this_process
+
+    class PrivateServer(SubprocessASGIServer):
+        _instances: dict[int | None, Any] = {}  # noqa: RUF012 - Prefect's per-class registry, kept apart
+
+        def _run_uvicorn_command(self) -> Any:
+            process = super()._run_uvicorn_command()
+            stop_with_this_process(process.pid)
+            return process
+
+    return PrivateServer()

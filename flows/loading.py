@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from flows.preflight import one_line
+from flows.stored import recorded_path
 from flows.validate import package_to_facts
 from flows.version import pipeline_version
 from schemas.errors import PolicyExtractError
@@ -49,7 +50,7 @@ def record_failure(opts: IngestOptions, doc_id: str, source: str, file_name: str
 
     t = now()
     load = DocumentLoad(doc_id=doc_id, source=source, file_name=file_name,
-                        stored_path=str(stored) if stored else None, pipeline_version=pipeline_version(),
+                        stored_path=recorded_path(stored) if stored else None, pipeline_version=pipeline_version(),
                         run_id=str(uuid.uuid4()), started_at=t, finished_at=t, status="failed",
                         reason=reason, error=error)  # type: ignore[arg-type]
     return _load(opts, load, source, pages=0, counts={})
@@ -68,7 +69,7 @@ def load_result(job: DocJob, result: WorkResult, opts: IngestOptions) -> Outcome
     try:
         facts, rejections = package_to_facts(pkg)
         load = DocumentLoad(
-            doc_id=job.doc_id, source=job.source, file_name=job.file_name, stored_path=str(job.stored),
+            doc_id=job.doc_id, source=job.source, file_name=job.file_name, stored_path=recorded_path(job.stored),
             pipeline_version=pipeline_version(), run_id=str(uuid.uuid4()),
             started_at=finished - timedelta(seconds=result.seconds), finished_at=finished, status="ok",
             document=pkg.document, tables=pkg.tables, references=pkg.references,

@@ -9,11 +9,11 @@ import os
 import resource
 import signal
 import tempfile
-import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+from flows.limited import forkserver, run_in_child
 from flows.preflight import has_eof_marker, one_line, repaired_copy, structure_of
 from flows.settings import Limits
 from schemas.errors import DocumentRejected
@@ -23,9 +23,6 @@ PRELOAD = ["extractors.pipeline", "pdfplumber", "pypdf", "pydantic", "yaml",
            *(f"extractors.{name}" for name in ("layout", "metadata", "references", "tables", "text_quality",
                                                "dates", "policies", "targets", "technologies"))]
 """Imported once by the forkserver: children start with spaCy and every extractor loaded (2-4 s each saved)."""
-_CTX: mp.context.ForkServerContext | None = None
-STARTUP_S = 120.0
-"""How long a child may take to start (the first one waits for the forkserver's imports)."""
 
 
 @dataclass(frozen=True)
@@ -55,22 +52,15 @@ def json_to_result(text: str) -> WorkResult:
 
 def context() -> mp.context.ForkServerContext:
     """A forkserver that has imported the extractors once, so each child starts warm and clean."""
-    global _CTX
-    if _CTX is None:
-        ctx = mp.get_context("forkserver")
-        ctx.set_forkserver_preload(PRELOAD)
-        _CTX = ctx
-    return _CTX
+    return forkserver(PRELOAD)
 
 
 def _child(conn: Connection, path: str, doc_id: str, file_name: str, limits: Limits, stderr_path: str) -> None:
-    """Child body: cap memory, run the pipeline, send back ('ok', package) or ('rejected', reason, msg)."""
+    """Child body (limits already applied): stderr to its file, run the pipeline, send ('ok', package) or
+    ('rejected', reason, msg)."""
     _stderr_to(stderr_path)
     for noisy in ("pypdf", "pdfminer"):  # their warnings would reach the user's terminal
         logging.getLogger(noisy).setLevel(logging.ERROR)
-    cap = limits.memory_mb * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
-    conn.send(("started",))
     _crash_point_hook()
     try:
         package = _parse(Path(path), doc_id, file_name, limits)
@@ -129,44 +119,21 @@ def _classify(e: Exception, path: Path) -> str:
 
 
 def extract_in_child(path: Path, doc_id: str, file_name: str, limits: Limits) -> WorkResult:
-    """Run the pipeline for one file in a fresh child; the parent survives hangs, bombs and crashes."""
-    ctx = context()
-    _allow_children()
-    parent, child = ctx.Pipe(duplex=False)
+    """Run the pipeline for one file in a fresh limited child; the parent survives hangs, bombs and crashes.
+    The child's stderr goes to a file the parent reads: a MemoryError dump is classified, never shown."""
     fd, stderr_path = tempfile.mkstemp(prefix="policy-child-", suffix=".stderr")
     os.close(fd)
-    proc = ctx.Process(target=_child, args=(child, str(path), doc_id, file_name, limits, stderr_path), daemon=True)
-    t0 = time.perf_counter()
-    proc.start()
-    child.close()
     try:
-        if not parent.poll(STARTUP_S) or parent.recv() != ("started",):
-            proc.kill()
-            return WorkResult(None, "worker_crashed", f"{file_name}: the parser process did not start",
-                              time.perf_counter() - t0)
-        if not parent.poll(limits.timeout_s):
-            proc.kill()
-            return WorkResult(None, "timeout", f"{file_name}: no result within {limits.timeout_s:g} s "
-                                               "(raise it with --timeout)", time.perf_counter() - t0)
-        msg = parent.recv()
-    except (EOFError, OSError):
-        msg = None
+        run = run_in_child(_child, (str(path), doc_id, file_name, limits, stderr_path), limits, context())
     finally:
-        proc.join(5)
-        if proc.is_alive():
-            proc.kill()
-            proc.join()
-        parent.close()
         stderr = _read_and_remove(stderr_path)
-    result = _result_of(msg, proc.exitcode, file_name, time.perf_counter() - t0)
+    if run.status == "no_start":
+        return WorkResult(None, "worker_crashed", f"{file_name}: the parser process did not start", run.seconds)
+    if run.status == "timeout":
+        return WorkResult(None, "timeout", f"{file_name}: no result within {limits.timeout_s:g} s "
+                                           "(raise it with --timeout)", run.seconds)
+    result = _result_of(run.messages[-1] if run.messages else None, run.exitcode, file_name, run.seconds)
     return _memory_error_of(result, stderr, file_name, limits)
-
-
-def _allow_children() -> None:
-    """Dask workers are daemonic processes, which may not start children; ours is always reaped."""
-    me = mp.current_process()
-    if me.daemon:
-        me._config["daemon"] = False  # type: ignore[attr-defined]
 
 
 def _read_and_remove(path: str) -> str:
