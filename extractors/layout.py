@@ -107,6 +107,9 @@ def pdf_to_document(pdf: Any, doc_id: str, file_name: str, *,
 
     find_tables defaults to extractors.tables.page_to_tables (looked up at call time)."""
     raws = [page_to_raw(p, doc_id, find_tables) for p in pdf.pages]
+    for i, raw in enumerate(raws):
+        if frames_the_page(raw, raws[i - 1] if i else None):
+            raws[i] = page_to_raw(pdf.pages[i], doc_id, _without_fragments(find_tables))
     repeated = repeated_keys([r.zones for r in raws])
     body_size = _body_size(raws)
     lang = _doc_lang(raws)
@@ -118,6 +121,29 @@ def pdf_to_document(pdf: Any, doc_id: str, file_name: str, *,
     doc = Document(doc_id=doc_id, file_name=file_name, lang=cast(Lang, lang), page_count=len(pages),
                    pages=tuple(pages))
     return doc, [t for r in raws for t in r.tables]
+
+
+def frames_the_page(raw: RawPage, before: RawPage | None) -> bool:
+    """The page's text all sits in one untitled box at the top that cannot go on from the page before
+    (that page, already laid out, has no table reaching its foot): the box is the page's border."""
+    from extractors.tables import FRAMES_PAGE
+    from extractors.tables_grid import cfg
+
+    if not any(FRAMES_PAGE in t.flags for t in raw.tables):
+        return False
+    return before is None or not any(t.bottom > (1 - cfg("stitch_bottom_margin")) * before.height
+                                     for t in before.tables)
+
+
+def _without_fragments(find_tables: TableFinder | None) -> TableFinder:
+    """The table finder minus its page-top fragments (for a page whose fragment is its border)."""
+    from extractors import tables as tables_mod
+
+    finder = find_tables or tables_mod.page_to_tables
+
+    def find(page: Any, doc_id: str) -> list[DocTable]:
+        return [t for t in finder(page, doc_id) if "fragment" not in t.flags]
+    return find
 
 
 def _body_size(raws: Sequence[RawPage]) -> float:

@@ -142,9 +142,9 @@ def grid_to_table(grid: Grid, chars: list[Char], page: Any, doc_id: str) -> tupl
     reason = reject_reason(cells, grid, page, chars, size)
     wide = grid.bbox[2] - grid.bbox[0] >= 0.5 * page.width
     if reason == "one_column" and wide and grid.bbox[1] < cfg("stitch_top_margin") * page.height:
-        if frames_page(inside, chars):
-            return None, "page_frame"
         frag = fragment_table(grid, chars, size, page, doc_id)
+        if frag is not None and frames_page(inside, chars):  # a 专栏 filling the page, or the page's border:
+            frag = frag.model_copy(update={"flags": (*frag.flags, FRAMES_PAGE)})  # layout tells them apart
         if frag is not None:
             return frag, None
     if reason:
@@ -237,6 +237,10 @@ def make_table(doc_id: str, page: Any, bbox: tuple[float, ...], cells: list[dict
     tid = hashlib.sha256(f"{doc_id}|{pno}|{x0:.1f}|{top:.1f}".encode()).hexdigest()[:16]
     return DocTable(doc_id=doc_id, table_id=tid, page_no=pno, pages=(pno,), n_rows=n_rows, n_cols=n_cols,
                     flags=flags, x0=x0, top=top, x1=x1, bottom=bottom, cells=tcells)
+
+
+FRAMES_PAGE = "frames_page"
+"""Flag of a page-top fragment that holds (nearly) all the page's text (extractors.layout.drop_page_frames)."""
 
 
 def fragment_table(grid: Grid, chars: list[Char], size: float, page: Any, doc_id: str) -> DocTable | None:
