@@ -1,4 +1,4 @@
-"""A seeded hostile batch for `make stress`: the adversarial probe's kinds, as many files as asked for.
+"""A seeded hostile batch (`make stress`; a light sample in `make test`): the probe's kinds, any number of files.
 
 Kinds: huge (and odd) pages, empty page trees, loops (page trees, forms, xref chains, symlinks), private-use
 text, JavaScript, embedded files, deep nesting, repeated streams, hostile names, files that vanish after the
@@ -34,7 +34,7 @@ class Sizes:
 
 FULL = Sizes()
 LIGHT = Sizes(depths=(100, 1_000), repeats=(100, 400), sides=(b"14400", b"200000"))
-"""For the sample in `make test`: every kind and variant, none that takes a parser seconds."""
+"""For the sample in `make test`: every kind and variant, without the deepest, longest and largest."""
 ODD_BOXES = [b"[0 0 0 0]", b"[595 842 0 0]", b"[0 0 -595 -842]", b"[0 0 595]"]
 
 
