@@ -93,6 +93,7 @@ def test_the_batch_is_seeded_and_covers_every_kind() -> None:
     hashed = [hashlib.sha256(i.data).hexdigest() for i in items if i.data is not None]
     assert len(set(hashed)) == len(hashed) and all(i.name.startswith(VANISH_PREFIX) for i in items
                                                    if i.kind == "vanishing")
+    assert any(i.link_to for i in items) and any(not is_utf8(i.name) for i in items)
 
 
 @pytest.mark.timeout(600)
