@@ -13,7 +13,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 RAW = Path(__file__).resolve().parents[1] / "raw"
 
 
@@ -96,10 +95,12 @@ def _payloads_of(path: Path) -> tuple[list[dict[str, Any]], dict[int, str]]:
 
 def main(argv: list[str]) -> int:
     from extractors.targets import KEY_FIELDS
+    from flows.corpus import find
 
     for name in argv:
         gold = json.loads(Path(name).read_text(encoding="utf-8"))
-        pdf = next((p / gold["file_name"] for p in (CORPUS, RAW) if (p / gold["file_name"]).exists()), None)
+        in_raw = RAW / gold["file_name"]
+        pdf = find(gold["file_name"]) or (in_raw if in_raw.is_file() else None)
         if pdf is None:
             print(f"{name}: {gold['file_name']} not found, skipped")
             continue

@@ -20,8 +20,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from flows.corpus import corpus_pdfs  # noqa: E402
+
 CLI = [sys.executable, "-m", "flows.cli"]
-CORPUS = Path(os.environ.get("POLICY_CORPUS", ROOT.parent / "shared" / "corpus"))
 BUDGET = {"ingest_over_bare_past_startup": 1.5, "startup_s": 10.0, "noop_reingest_s": 2.0,
           "peak_rss_mb_300_pages": 1024.0, "speedup_2_workers": 1.5}
 """The issue's budget: ratios and times at most these, except the speed-up (at least)."""
@@ -29,7 +31,7 @@ BUDGET = {"ingest_over_bare_past_startup": 1.5, "startup_s": 10.0, "noop_reinges
 
 def bench_inputs() -> list[Path]:
     """The corpus PDFs (when present) and the samples in raw/."""
-    files = sorted(CORPUS.glob("*.pdf")) if CORPUS.is_dir() else []
+    files = corpus_pdfs()
     names = {f.name for f in files}
     return files + [p for p in sorted((ROOT / "raw").glob("*.pdf")) if p.name not in names]
 

@@ -13,13 +13,12 @@ The transcript (``carbon-neutrality-strategies-2022.md``, a markdown-ish copy of
   author bios, and last the repository cover (English title, authors, abstract).
 
 Usage: ``python scripts/render_seed.py [--seed PATH] [--out PATH]``; the seed path
-defaults to ``$POLICY_SEED_PATH`` or ``../shared/seed/...`` next to the repo.
+defaults to ``$POLICY_SEED_PATH`` or the committed ``corpus/seed/...`` (flows/corpus.py).
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import sys
 from collections import deque
@@ -28,12 +27,14 @@ from itertools import pairwise
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import seed_layout as sl  # noqa: E402
 from seed_layout import COL_W, FULL_W, Block, Style, para  # noqa: E402
 
+from flows.corpus import seed_transcript  # noqa: E402
+
 REPO = Path(__file__).resolve().parents[1]
-DEFAULT_SEED = REPO.parent / "shared" / "seed" / "carbon-neutrality-strategies-2022.md"
 DEFAULT_OUT = REPO / "raw" / "seed_cas_bulletin_2022.pdf"
 
 HEADER_LEFT = "中国科学院院刊  Bulletin of Chinese Academy of Sciences"
@@ -466,7 +467,7 @@ def render(seed: Path, out: Path, table_rules: bool = True) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--seed", type=Path, default=Path(os.environ.get("POLICY_SEED_PATH", DEFAULT_SEED)))
+    ap.add_argument("--seed", type=Path, default=seed_transcript())
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
     ap.add_argument("--table-rules", choices=("three-line", "none"), default="three-line",
                     help="draw tables as three-line tables (the journal's style) or with no rules at all")

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from flows import corpus
+
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "raw"
 SEED_PDF = RAW / "seed_cas_bulletin_2022.pdf"
-CORPUS = Path(os.environ.get("POLICY_CORPUS", ROOT.parent / "shared" / "corpus"))
 
 _prefect_home = tempfile.mkdtemp(prefix="pe-prefect-")
 os.environ.setdefault("PREFECT_HOME", _prefect_home)
@@ -33,19 +34,12 @@ def rows(db: Path, sql: str, params: list | None = None) -> list[tuple]:
 
 
 def corpus_pdf(name: str) -> Path:
-    """A corpus PDF; the test skips only when the shared corpus folder is absent."""
-    path = CORPUS / name
-    if not CORPUS.is_dir():
-        pytest.skip(f"corpus folder {CORPUS} is absent")
-    assert path.is_file(), f"corpus file missing: {path}"
+    """A corpus file (flows/corpus.py); skips, in one line, only when it is neither committed nor outside."""
+    path = corpus.find(name)
+    if path is None:
+        assert not corpus.external().is_dir(), f"corpus file missing: {corpus.external() / name}"
+        pytest.skip(corpus.missing_reason(name))
     return path
-
-
-@pytest.fixture(scope="session")
-def corpus_dir() -> Path:
-    if not CORPUS.is_dir():
-        pytest.skip(f"corpus folder {CORPUS} is absent")
-    return CORPUS
 
 
 @pytest.fixture(scope="session")

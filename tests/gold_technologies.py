@@ -19,7 +19,10 @@ from pathlib import Path
 import pdfplumber
 
 ROOT = Path(__file__).resolve().parents[1]
-SEED_MD = ROOT.parent / "shared" / "seed" / "carbon-neutrality-strategies-2022.md"
+sys.path.insert(0, str(ROOT))
+
+from flows.corpus import seed_transcript  # noqa: E402
+
 GOLD = ROOT / "tests" / "gold"
 ACTORS = {"美国": "US", "欧盟": "EU", "德国": "DE", "法国": "FR", "英国": "GB", "日本": "JP", "韩国": "KR"}
 HORIZONS = {"近": "near", "近-中": "near_medium", "中": "medium", "中-远": "medium_long", "远": "long"}
@@ -64,7 +67,7 @@ def _page_with(pdf: pdfplumber.PDF, *needles: str) -> int:
 
 
 def seed_gold(pdf_path: Path) -> dict:
-    md = SEED_MD.read_text(encoding="utf-8")
+    md = seed_transcript().read_text(encoding="utf-8")
     with pdfplumber.open(pdf_path) as pdf:
         p_table = _page_with(pdf, "国家/地区", "小型模块化反应堆")
         p_fig = _page_with(pdf, "图3", "(近-中)")

@@ -2,43 +2,31 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import pdfplumber
-import pytest
 
 from extractors import layout
 from schemas.facts import DocTable
 from schemas.layout import Document, Page
+from tests.conftest import corpus_pdf
 
-CORPUS = Path(os.environ.get("POLICY_CORPUS", Path(__file__).parents[1].parent / "shared" / "corpus"))
 DOC_ID = "0" * 64
 CJK_FONT = "STSong-Light"
 
 
-def corpus_path(name: str) -> Path:
-    """A corpus PDF; skips only when the corpus folder itself is absent."""
-    if not CORPUS.is_dir():
-        pytest.skip(f"corpus folder {CORPUS} is absent")
-    path = CORPUS / name
-    assert path.is_file(), f"corpus file missing: {path}"
-    return path
-
-
 @lru_cache(maxsize=8)
-def _laid_out(name: str, pages: tuple[int, ...] | None) -> tuple[Document, list[DocTable]]:
-    with pdfplumber.open(CORPUS / name, pages=list(pages) if pages else None) as pdf:
-        return layout.pdf_to_document(pdf, DOC_ID, name)
+def _laid_out(path: Path, pages: tuple[int, ...] | None) -> tuple[Document, list[DocTable]]:
+    with pdfplumber.open(path, pages=list(pages) if pages else None) as pdf:
+        return layout.pdf_to_document(pdf, DOC_ID, path.name)
 
 
 def corpus_doc(name: str, pages: Sequence[int] | None = None) -> tuple[Document, list[DocTable]]:
     """Lay out a corpus PDF once per test session (optionally only some pages, to save time)."""
-    corpus_path(name)
-    return _laid_out(name, tuple(pages) if pages else None)
+    return _laid_out(corpus_pdf(name), tuple(pages) if pages else None)
 
 
 def page_of(doc: Document, page_no: int) -> Page:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,17 +10,13 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
+from flows.corpus import seed_transcript
+
 REPO = Path(__file__).resolve().parents[1]
 SCRIPT = REPO / "scripts" / "render_seed.py"
-SEED = Path(
-    os.environ.get(
-        "POLICY_SEED_PATH", REPO.parent / "shared" / "seed" / "carbon-neutrality-strategies-2022.md"
-    )
-)
+SEED = seed_transcript()
 A4 = (595.2756, 841.8898)
 MARGIN_X, COL_W, GUTTER = 54.0, (A4[0] - 2 * 54.0 - 16.0) / 2, 16.0
-
-pytestmark = pytest.mark.skipif(not SEED.is_file(), reason=f"seed transcript not found: {SEED}")
 
 
 def render(out: Path) -> Path:

@@ -13,11 +13,11 @@ import pdfplumber
 import pytest
 
 from extractors import layout, tables
+from flows.corpus import seed_transcript
+from tests.conftest import corpus_pdf
 
 ROOT = Path(__file__).resolve().parents[1]
-CORPUS = ROOT.parent / "shared" / "corpus"
 SEED_PDF = ROOT / "raw" / "seed_cas_bulletin_2022.pdf"
-SEED_MD = ROOT.parent / "shared" / "seed" / "carbon-neutrality-strategies-2022.md"
 GOLD = ROOT / "tests" / "gold"
 
 
@@ -29,7 +29,7 @@ def _path(name: str, tmp: Path) -> Path:
             subprocess.run([sys.executable, "scripts/render_seed.py", "--table-rules", "none", "--out", str(out)],
                            cwd=ROOT, check=True, capture_output=True, timeout=300)
         return out
-    return SEED_PDF if name == "seed" else CORPUS / f"{name}.pdf"
+    return SEED_PDF if name == "seed" else corpus_pdf(f"{name}.pdf")
 
 
 @pytest.fixture(scope="module")
@@ -40,8 +40,6 @@ def extracted(tmp_path_factory: pytest.TempPathFactory):
 
     def run(name: str):
         path = _path(name, tmp)
-        if not path.exists():
-            pytest.skip(f"{path} absent")
         if name not in cache:
             sha = hashlib.sha256(path.read_bytes()).hexdigest()
             with pdfplumber.open(str(path)) as pdf:
@@ -115,7 +113,7 @@ def test_wimby_tables_and_refs(extracted):
 
 
 def _transcript_table(n: int) -> list[list[str]]:
-    lines = SEED_MD.read_text(encoding="utf-8").split("\n")
+    lines = seed_transcript().read_text(encoding="utf-8").split("\n")
     start = next(i for i, ln in enumerate(lines) if ln.startswith(f"Table {n} ")) + 2
     rows = []
     for ln in lines[start:]:
@@ -127,8 +125,6 @@ def _transcript_table(n: int) -> list[list[str]]:
 
 @pytest.mark.parametrize("n,shape", [(1, (6, 5)), (2, (8, 2))])
 def test_seed_three_line_tables_exact(n, shape, extracted):
-    if not SEED_MD.exists():
-        pytest.skip("seed transcript absent")
     _, found = extracted("seed")
     t = next(t for t in found if t.label == f"表{n}")
     assert (t.n_rows, t.n_cols) == shape
