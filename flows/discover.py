@@ -23,6 +23,12 @@ class Found:
     """The name it arrived under when that is not path.name (a fetched URL's original name)."""
 
 
+def readable(name: str) -> str:
+    """A file name or path as text every store accepts: bytes that are not UTF-8 (kept by the OS as
+    surrogates) written as \\xNN escapes. The file itself is still opened by its real path."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def paths_to_files(args: list[Path], store: Path | None = None) -> list[Found]:
     """Expand the ingest arguments; a missing argument raises PolicyExtractError naming it."""
     out: list[Found] = []

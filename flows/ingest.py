@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from flows import loading
-from flows.discover import Found, copy_to_store, paths_to_files
+from flows.discover import Found, copy_to_store, paths_to_files, readable
 from flows.preflight import (
     MAGIC_WINDOW,
     NotRead,
@@ -113,7 +113,8 @@ def _triage(f: Found, opts: IngestOptions, known: dict[str, tuple[str, str, str 
             seen_again: list[tuple[str, str, str]]) -> DocJob | Outcome:
     """One open of the file for every check, the hash and the stored copy; a file gone since it was listed
     or not a regular file (a FIFO) fails by name without blocking, recorded under unread_id (no bytes)."""
-    name = f.file_name or f.path.name
+    name = readable(f.file_name or f.path.name)
+    f = Found(f.path, readable(f.source), name)  # names as text; the real path opens the file
     try:
         with open_regular(f.path, name) as fh:
             return _triage_open(f, fh, name, opts, known, version, blocked, jobs, seen_again)
@@ -148,7 +149,7 @@ def _triage_open(f: Found, fh: BinaryIO, name: str, opts: IngestOptions,
         seen_again.append((doc_id, f.source, name))
         return Outcome(path=f.source, doc_id=doc_id, status="ok" if seen[1] == "ok" else "failed",
                        skipped=True, reason=seen[2] if seen[1] != "ok" else None)  # type: ignore[arg-type]
-    return DocJob(f.path, f.source, name, doc_id, stored)
+    return DocJob(Path(readable(str(f.path))), f.source, name, doc_id, stored)  # parsing reads the stored copy
 
 
 def stale_jobs(opts: IngestOptions, version: str, exclude: set[str]) -> tuple[list[DocJob], list[Outcome]]:

@@ -75,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
         args.cache.mkdir(parents=True, exist_ok=True)
     opts = IngestOptions(db=args.db, store=args.db.parent / "store")
     jobs = [DocJob(p, str(p), p.name, sha256_of(p), p) for p in args.pdfs]
-    results = [package_of(j.path, j.doc_id, args.cache) for j in jobs]
+    results = [package_of(j.stored, j.doc_id, args.cache) for j in jobs]
     spec = os.environ.get(CRASH_ENV, "")
     t0 = time.perf_counter()
     if spec.startswith("random:"):

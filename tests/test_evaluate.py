@@ -28,8 +28,7 @@ def gold_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     subprocess.run([sys.executable, "scripts/render_seed.py", "--table-rules", "none",
                     "--out", str(rendered / "seed_cas_bulletin_2022_borderless.pdf")],
                    cwd=ROOT, check=True, capture_output=True, timeout=300)
-    outside = [corpus.external()] if corpus.external().is_dir() else []
-    inputs = [RAW, rendered, corpus.ZH, corpus.ZH_DEV, *outside]
+    inputs = [RAW, rendered, *corpus.corpus_pdfs(), corpus.ZH_DEV]  # not ../shared/corpus's subfolders
     opts = IngestOptions(db=tmp / "gold.duckdb", store=tmp / "store", workers=2, limits=Limits(timeout_s=600))
     outcomes = ingest(inputs, opts)
     assert all(o.status == "ok" for o in outcomes), [o for o in outcomes if o.status != "ok"]

@@ -101,3 +101,13 @@ def test_an_oversized_sparse_file_is_refused_by_its_size_without_hashing_it(tmp_
     full_hash = hashlib.sha256(huge.read_bytes()).hexdigest()
     (doc_id, error), = rows(opts.db, "SELECT doc_id, error FROM documents WHERE file_name = 'huge.pdf'")
     assert doc_id != full_hash and len(doc_id) == 64 and "huge.pdf" in error and "67108864 bytes" in error
+
+
+def test_a_file_name_that_is_not_utf8_loads_under_an_escaped_name(tmp_path: Path) -> None:
+    folder = batch(tmp_path)
+    raw_name = os.fsdecode(b"bad\xff\xfename.pdf")  # the OS keeps the bytes as surrogates
+    (folder / raw_name).write_bytes(good_pdf_bytes("A badly named file: net zero by 2050."))
+    opts = options(tmp_path)
+    outcomes = ingest([folder], opts)
+    assert all(o.status == "ok" for o in outcomes), outcomes
+    assert loaded(opts.db) == {"good.pdf": "ok", "bad\\xff\\xfename.pdf": "ok"}
