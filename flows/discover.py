@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
+import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,7 +43,7 @@ def paths_to_files(args: list[Path], store: Path | None = None) -> list[Found]:
         else:
             raise PolicyExtractError(f"{arg}: {why_not_a_file(arg)}")
         for f in files:
-            real = f.resolve()
+            real = identity(f)
             if real not in seen:
                 seen.add(real)
                 out.append(Found(f, str(f)))
@@ -69,9 +71,27 @@ def dir_to_pdfs(root: Path, skip: Path | None = None) -> list[Path]:
             p = here / name
             if not name.lower().endswith(".pdf"):
                 continue
-            if is_file_inside(p, base):
+            if is_file_inside(p, base) or is_odd_entry(p, base):
                 found.append(p)
     return found
+
+
+def identity(path: Path) -> Path:
+    """Where a listed path really is (a link loop has no end: its own absolute path)."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop (Python 3.11)
+        return path.absolute()
+
+
+def is_odd_entry(path: Path, base: Path) -> bool:
+    """A symlink loop, or a FIFO, socket or device named *.pdf inside base: listed so that ingest records
+    it by name and reason (it opens nothing that could block)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as e:
+        return e.errno == errno.ELOOP
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode) and identity(path).is_relative_to(base)
 
 
 def is_file_inside(path: Path, base: Path) -> bool:

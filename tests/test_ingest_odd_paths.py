@@ -39,15 +39,18 @@ def loaded(db: Path) -> dict[str, str]:
             rows(db, "SELECT file_name, status, reason FROM documents")}
 
 
-def test_a_symlink_loop_in_a_folder_is_skipped_and_the_rest_loads(tmp_path: Path) -> None:
+def test_a_symlink_loop_in_a_folder_is_a_recorded_failure_and_the_rest_loads(tmp_path: Path) -> None:
     folder = batch(tmp_path, ("a.pdf", "b.pdf"))
     (folder / "self.pdf").symlink_to(folder / "self.pdf")
     (folder / "ping.pdf").symlink_to(folder / "pong.pdf")
     (folder / "pong.pdf").symlink_to(folder / "ping.pdf")
+    os.mkfifo(folder / "pipe.pdf")  # a FIFO already there when the folder is listed
     opts = options(tmp_path)
     outcomes = ingest([folder], opts)
-    assert loaded(opts.db) == {"a.pdf": "ok", "b.pdf": "ok"}
-    assert sorted(Path(o.path).name for o in outcomes) == ["a.pdf", "b.pdf"]
+    assert loaded(opts.db) == {"a.pdf": "ok", "b.pdf": "ok", "self.pdf": "empty_file", "ping.pdf": "empty_file",
+                               "pong.pdf": "empty_file", "pipe.pdf": "not_pdf"}
+    loops = [o for o in outcomes if Path(o.path).name in ("self.pdf", "ping.pdf", "pong.pdf")]
+    assert len(loops) == 3 and all("symbolic links" in o.error for o in loops), loops
 
 
 def test_a_file_gone_after_listing_is_a_named_failure_and_the_rest_loads(tmp_path: Path) -> None:
