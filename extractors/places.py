@@ -55,7 +55,8 @@ def place_surfaces(bare_cities: bool = False) -> dict[str, str]:
     often part of other words."""
     index: dict[str, str] = {}
     for p in load_places():
-        for s in [p["zh"], *p["short"], *p["areas"], *(c + CITY_SUFFIX for c in p["cities"])]:
+        for s in [p["zh"], *p["short"], *p["areas"], *(c + CITY_SUFFIX for c in p["cities"]),
+                  p["en"], f"{p['en']} Province"]:
             index.setdefault(s, p["id"])
         if bare_cities:
             for c in p["cities"]:
@@ -78,7 +79,7 @@ def find_places(text: str, bare_cities: bool = False) -> list[PlaceMention]:
 def city_surface(mention: PlaceMention) -> str | None:
     """The city or area a mention names below its province ('青岛市'), None for the province itself."""
     province = next(p for p in load_places() if p["id"] == mention.province)
-    if mention.surface == province["zh"] or mention.surface in province["short"]:
+    if mention.surface in (province["zh"], province["en"], f"{province['en']} Province", *province["short"]):
         return None
     bare = mention.surface.removesuffix(CITY_SUFFIX)
     return bare + CITY_SUFFIX if bare in province["cities"] else mention.surface
