@@ -224,7 +224,8 @@ def target_key_to_gold(key: dict, path: Path) -> dict:
         doc_id = key["source"]["sha256"]
     except (KeyError, TypeError) as e:
         raise PolicyExtractError(f"{path}: target key without field {e} (see docs/evaluation.md)") from None
-    return {"doc_id": doc_id, "format": "target_key", "facts": {"targets": targets}, "non_targets": non_targets}
+    return {"doc_id": doc_id, "file_name": key["source"].get("file"), "format": "target_key",
+            "facts": {"targets": targets}, "non_targets": non_targets}
 
 
 def evaluate_paths(paths: list[Path], db: Path | None, doc: str | None = None) -> list[tuple[Path, list[Score]]]:

@@ -67,8 +67,7 @@ def main() -> None:
     results = []
     for path in args.keys:
         gold = load_gold(path)
-        raw = __import__("json").loads(path.read_text(encoding="utf-8"))
-        found = found_targets(find_pdf(raw["source"]["file"], args.pdfs), gold["doc_id"])
+        found = found_targets(find_pdf(gold["file_name"], args.pdfs), gold["doc_id"])
         results.append((path, score_target_key(gold, found)))
         if args.errors:
             print(path.name)
